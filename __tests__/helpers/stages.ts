@@ -1,0 +1,73 @@
+/**
+ * Test helpers: the configured stages (deep-copied so a test can break one
+ * without touching the others), synthesized stacks memoized per test file, and
+ * small readers over the synthesized JSON.
+ */
+import * as os from "os";
+import * as path from "path";
+import { App, Testing } from "cdktf";
+import { loadStages, type Stage } from "../../config/load";
+import { stages } from "../../config/stages";
+import { StageStack } from "../../stacks/stage-stack";
+
+/** A deep copy of the raw stage config, safe to mutate. */
+export function rawStages(): Record<string, any> {
+  return JSON.parse(JSON.stringify(stages));
+}
+
+/** Validated stages; `edit` may change the raw config first. */
+export function validStages(edit?: (raw: Record<string, any>) => void, env: Record<string, string> = {}): Stage[] {
+  const raw = rawStages();
+  edit?.(raw);
+  return loadStages(raw, env);
+}
+
+/** An App that writes nothing unless synth() is called (tests only call Testing.synth). */
+export function testApp(): App {
+  return new App({ outdir: path.join(os.tmpdir(), "never-written"), stackTraces: false });
+}
+
+/** The synthesized JSON of a stage stack, as an object. */
+export type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; [k: string]: any };
+
+const cache = new Map<string, { stack: StageStack; json: string; parsed: Synth }>();
+
+/** Synthesizes one configured stage (memoized per test file). */
+export function synthStage(name: string): { stack: StageStack; json: string; parsed: Synth } {
+  let hit = cache.get(name);
+  if (!hit) {
+    const stage = validStages().find((s) => s.name === name);
+    if (!stage) throw new Error(`no stage ${name}`);
+    const stack = new StageStack(testApp(), stage.name, { stage });
+    const json = Testing.synth(stack);
+    hit = { stack, json, parsed: JSON.parse(json) };
+    cache.set(name, hit);
+  }
+  return hit;
+}
+
+/** Synthesizes a stage from an edited copy of the config (not memoized). */
+export function synthEdited(name: string, edit: (raw: Record<string, any>) => void): Synth {
+  const stage = validStages(edit).find((s) => s.name === name)!;
+  return JSON.parse(Testing.synth(new StageStack(testApp(), stage.name, { stage })));
+}
+
+/** Every resource of a type, as [name, attributes] pairs. */
+export function resources(synth: Synth, type: string): [string, Record<string, any>][] {
+  return Object.entries(synth.resource?.[type] ?? {});
+}
+
+/** The one resource of a type whose name contains `fragment`. */
+export function resource(synth: Synth, type: string, fragment = ""): Record<string, any> {
+  const found = resources(synth, type).filter(([name]) => name.includes(fragment));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching "${fragment}", found ${found.map(([n]) => n).join(", ") || "none"}`);
+  return found[0][1];
+}
+
+/** `${aws_x.name.attr}` for a resource, as it appears in references. */
+export function ref(type: string, name: string, attribute = "id"): string {
+  return "${" + `${type}.${name}.${attribute}` + "}";
+}
+
+/** The configured stage names (every test that loops over stages uses this). */
+export const STAGE_NAMES = Object.keys(stages);

@@ -1,0 +1,478 @@
+/**
+ * The schema of one stage's configuration. Every difference between staging and
+ * production is a value checked here; constructs only obey what the config says.
+ *
+ * Rules that concern one field live on the field; rules that span fields live in
+ * the `superRefine` at the end, each reporting the path of the field to change.
+ * Messages are predicates ("is not a valid IPv4 CIDR"): the loader prefixes them
+ * with the path and the value received (see `config/load.ts`).
+ */
+import { z } from "zod";
+import { parseIpv4Cidr } from "./cidr";
+import { fargateSizeProblem, gunicornWorkersFor, postgresMaxConnections } from "./sizing";
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** TLS 1.3 listener policies of Application Load Balancers (all keep TLS 1.2 as the floor or better). */
+export const TLS13_POLICIES = [
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+] as const;
+
+const HOSTNAME =
+  /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const DAILY_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+
+const int = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const bool = () => z.boolean({ error: "must be true or false" });
+
+const text = (pattern: RegExp, what: string) =>
+  z.string({ error: `must be ${what}` }).regex(pattern, { error: `is not ${what}` });
+
+const logRetentionDays = z
+  .number({ error: "must be a number" })
+  .refine((d) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(d), {
+    error: `is not a CloudWatch Logs retention period (one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")})`,
+  });
+
+const ipv4Cidr = z.string({ error: "must be an IPv4 CIDR" }).refine((c) => parseIpv4Cidr(c) !== undefined, {
+  error: "is not a valid IPv4 CIDR",
+});
+
+/** EventBridge Scheduler expression: `rate(1 day)` or a six-field `cron(...)`. */
+function isScheduleExpression(expr: string): boolean {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expr);
+  if (rate) {
+    const n = Number(rate[1]);
+    return n >= 1 && (n === 1) === !rate[2].endsWith("s");
+  }
+  const cron = /^cron\((.+)\)$/.exec(expr);
+  if (!cron) return false;
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) return false;
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
+  const numeric = (f: string, lo: number, hi: number) =>
+    f === "*" ||
+    f.split(",").every((part) => {
+      const m = /^(\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part) ?? /^\*\/(\d+)$/.exec(part);
+      if (!m) return false;
+      return m.slice(1, 3).every((v) => v === undefined || (Number(v) >= lo && Number(v) <= hi));
+    });
+  // Exactly one of day-of-month and day-of-week must be "?" (EventBridge rule).
+  const dayFields = (dayOfMonth === "?") !== (dayOfWeek === "?");
+  return (
+    numeric(minutes, 0, 59) &&
+    numeric(hours, 0, 23) &&
+    (dayOfMonth === "?" || /^(\*|L|W|\d{1,2}W?|[\d,\-/]+)$/.test(dayOfMonth)) &&
+    (month === "*" || /^([\d,\-/]+|[A-Z,\-]+)$/.test(month)) &&
+    (dayOfWeek === "?" || /^(\*|[1-7A-Z,\-#L/]+)$/.test(dayOfWeek)) &&
+    (year === "*" || /^[\d,\-/*]+$/.test(year)) &&
+    dayFields
+  );
+}
+
+const fargateCpu = z.union([256, 512, 1024, 2048, 4096, 8192, 16384].map((v) => z.literal(v)), {
+  error: "is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192 or 16384 units)",
+});
+
+const stateSchema = z.strictObject({
+  /** S3 bucket holding Terraform state (created by the `state-bootstrap` stack). */
+  bucket: text(S3_BUCKET, "a valid S3 bucket name"),
+  /** Object key of this stage's state; must differ between stages sharing a bucket. */
+  key: text(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, "an S3 key ending in .tfstate"),
+  /** Region of the state bucket. */
+  region: text(REGION, "an AWS region such as eu-west-1"),
+});
+
+const domainSchema = z.strictObject({
+  /** Public hostname of the application, e.g. faq.example.com. */
+  name: text(HOSTNAME, "a lower-case hostname such as faq.example.com"),
+  /** Route 53 public hosted zone: an ACM certificate is issued and DNS-validated in it, and the alias records go there. */
+  hostedZoneId: text(/^Z[A-Z0-9]{1,32}$/, "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ").optional(),
+  /** Existing ACM certificate to use instead of issuing one (DNS is then managed outside this stack). */
+  certificateArn: text(
+    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)",
+  ).optional(),
+  /** Extra names on the issued certificate (only with hostedZoneId). */
+  subjectAlternativeNames: z
+    .array(text(HOSTNAME, "a lower-case hostname"), { error: "must be a list of hostnames" })
+    .default([]),
+});
+
+const networkSchema = z.strictObject({
+  /** VPC range, /16 to /24; every subnet is derived from it. */
+  vpcCidr: ipv4Cidr,
+  /** Availability zones to spread over: 2 or 3. */
+  azCount: z.union([z.literal(2), z.literal(3)], { error: "must be 2 or 3 availability zones" }),
+  /** "single": one NAT gateway shared by all AZs (cheaper); "perAz": one per AZ (survives an AZ outage). */
+  natGateways: z.enum(["single", "perAz"], { error: 'must be "single" or "perAz"' }),
+  /** Interface endpoints for ECR, CloudWatch Logs, Secrets Manager, SSM (keeps that traffic off the NAT). */
+  interfaceEndpoints: bool(),
+});
+
+const edgeSchema = z.strictObject({
+  /** Listener TLS policy; only TLS 1.3 policies are accepted. */
+  sslPolicy: z.enum(TLS13_POLICIES, { error: `must be one of ${TLS13_POLICIES.join(", ")}` }),
+  /** Load balancer idle timeout. */
+  idleTimeoutSeconds: int(1, 4000),
+  /** Deletion protection on the load balancer. */
+  deletionProtection: bool(),
+  /** Dual-stack (IPv4 + IPv6) load balancer and AAAA record. */
+  ipv6: bool(),
+  /** Days access-log objects are kept. */
+  accessLogExpirationDays: int(1, 3650),
+  /** WAF rate-based rule: requests per client IP per 5-minute window before blocking (WAF minimum 10). */
+  wafRateLimitPer5Minutes: int(10, 2_000_000_000),
+});
+
+const databaseSchema = z.strictObject({
+  /** PostgreSQL 15 minor version, e.g. "15.8". */
+  engineVersion: text(/^15\.\d{1,2}$/, 'a PostgreSQL 15 version such as "15.8"'),
+  /** RDS instance class. */
+  instanceClass: text(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.medium"'),
+  /** Initial storage. */
+  allocatedStorageGiB: int(20, 65536),
+  /** Storage autoscaling ceiling. */
+  maxAllocatedStorageGiB: int(20, 65536),
+  /** Standby in a second AZ. */
+  multiAz: bool(),
+  /** Automated backup retention, 0-35 days. */
+  backupRetentionDays: int(0, 35),
+  /** RDS deletion protection. */
+  deletionProtection: bool(),
+  /** Take a final snapshot when the instance is destroyed. */
+  finalSnapshot: bool(),
+  /** Performance Insights (KMS-encrypted, 7 days free tier retention). */
+  performanceInsights: bool(),
+  /** Enhanced monitoring interval; 0 turns it off. */
+  monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((v) => z.literal(v)), {
+    error: "must be one of 0, 1, 5, 10, 15, 30, 60",
+  }),
+  /** Statements slower than this are logged (log_min_duration_statement). */
+  slowStatementThresholdMs: int(0, 3_600_000),
+  /** Weekly maintenance window (UTC), ddd:hh:mm-ddd:hh:mm. */
+  maintenanceWindow: text(WEEKLY_WINDOW, 'a weekly window such as "sun:03:00-sun:04:00"'),
+  /** Daily backup window (UTC), hh:mm-hh:mm. */
+  backupWindow: text(DAILY_WINDOW, 'a daily window such as "01:00-01:30"'),
+  /** Name of the application database. */
+  databaseName: text(IDENTIFIER, "a lower-case SQL identifier"),
+  /** Master user name (its password is generated and kept by RDS in Secrets Manager). */
+  masterUsername: text(IDENTIFIER, "a lower-case SQL identifier"),
+  /** Override of max_connections when the instance class is not in the built-in memory table. */
+  maxConnections: int(10, 5000).optional(),
+});
+
+const cacheSchema = z.strictObject({
+  /** "redis" (Redis OSS) or "valkey". */
+  engine: z.enum(["redis", "valkey"], { error: 'must be "redis" or "valkey"' }),
+  /** Engine version, e.g. "7.1". */
+  engineVersion: text(/^\d+\.\d+$/, 'an engine version such as "7.1"'),
+  /** Parameter group family matching engine and version, e.g. "redis7". */
+  parameterGroupFamily: text(/^(redis|valkey)\d+(\.x)?$/, 'a parameter group family such as "redis7"'),
+  /** Node type. */
+  nodeType: text(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"'),
+  /** Read replicas besides the primary, 0-5. */
+  replicas: int(0, 5),
+  /** Promote a replica when the primary fails. */
+  automaticFailover: bool(),
+  /** Place replicas in other AZs than the primary. */
+  multiAz: bool(),
+  /** Daily snapshots kept, 0-35 (0 turns snapshots off). */
+  snapshotRetentionDays: int(0, 35),
+  /** Weekly maintenance window (UTC). */
+  maintenanceWindow: text(WEEKLY_WINDOW, 'a weekly window such as "sun:05:00-sun:06:00"'),
+  /** Daily snapshot window (UTC). */
+  snapshotWindow: text(DAILY_WINDOW, 'a daily window such as "03:00-04:00"'),
+});
+
+const healthCheckSchema = z.strictObject({
+  /** Django health path; travels through nginx to Gunicorn. */
+  path: text(/^\/[A-Za-z0-9._~\/-]*$/, 'an absolute URL path such as "/health/"'),
+  /** Seconds between checks. */
+  intervalSeconds: int(5, 300),
+  /** Seconds before a check counts as failed; below the interval. */
+  timeoutSeconds: int(2, 120),
+  /** Consecutive successes before a target is healthy. */
+  healthyThreshold: int(2, 10),
+  /** Consecutive failures before a target is unhealthy. */
+  unhealthyThreshold: int(2, 10),
+});
+
+const webSchema = z.strictObject({
+  /** Task CPU units (1024 = 1 vCPU). */
+  cpu: fargateCpu,
+  /** Task memory; must be a Fargate combination with cpu. */
+  memoryMiB: int(512, 122880),
+  /** Gunicorn worker processes. @default floor(2 × vCPU) + 1 */
+  gunicornWorkers: int(1, 64).optional(),
+  /** Gunicorn threads per worker (each may hold a database connection). */
+  gunicornThreads: int(1, 32),
+  /** Tasks when the service is created; autoscaling moves it within min/max. */
+  desiredCount: int(1, 100),
+  /** Autoscaling floor. */
+  minTasks: int(1, 100),
+  /** Autoscaling ceiling. */
+  maxTasks: int(1, 100),
+  /** Target average CPU for autoscaling. */
+  cpuTargetPercent: int(10, 90),
+  /** Target ALB requests per task per minute for autoscaling. */
+  requestsPerTargetPerMinute: int(1, 100000),
+  /** Wait after a scale-in before the next. */
+  scaleInCooldownSeconds: int(0, 3600),
+  /** Wait after a scale-out before the next. */
+  scaleOutCooldownSeconds: int(0, 3600),
+  /** Load balancer health check of the tasks. */
+  healthCheck: healthCheckSchema,
+  /** Time a new task has before health checks count. */
+  healthCheckGracePeriodSeconds: int(0, 7200),
+  /** Time the load balancer lets in-flight requests finish on a draining task. */
+  deregistrationDelaySeconds: int(0, 3600),
+  /** Time ECS waits after SIGTERM before SIGKILL (Fargate allows at most 120). */
+  stopTimeoutSeconds: int(2, 120),
+  /** DJANGO_SETTINGS_MODULE. */
+  djangoSettingsModule: text(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/, "a dotted Python module path"),
+  /** RAG_EMBEDDING_TYPE. */
+  ragEmbeddingType: z.enum(["local", "gemini"], { error: 'must be "local" or "gemini"' }),
+  /** RAG_LOCAL_EMBEDDING_MODEL. */
+  ragLocalEmbeddingModel: z.string().min(1, { error: "must not be empty" }),
+  /** RAG_VECTOR_DIMENSION: must match the embedding model and the Qdrant collection. */
+  ragVectorDimension: int(1, 65536),
+  /** RAG_SIMILARITY_THRESHOLD, 0-1. */
+  ragSimilarityThreshold: z
+    .number({ error: "must be a number" })
+    .min(0, { error: "must be at least 0" })
+    .max(1, { error: "must be at most 1" }),
+  /** GEMINI_MODEL. */
+  geminiModel: z.string().min(1, { error: "must not be empty" }),
+  /** CACHE_TTL. */
+  cacheTtlSeconds: int(0, 31_536_000),
+  /** nginx images kept in ECR by the lifecycle policy. */
+  nginxImagesRetained: int(1, 1000),
+});
+
+const qdrantSchema = z.strictObject({
+  /** Qdrant image tag, vX.Y.Z (never latest). */
+  version: text(/^v\d+\.\d+\.\d+$/, 'a pinned Qdrant version such as "v1.12.4"'),
+  /** Task CPU units. */
+  cpu: fargateCpu,
+  /** Task memory; a Fargate combination with cpu. */
+  memoryMiB: int(512, 122880),
+  /** QDRANT_COLLECTION_NAME given to the application. */
+  collectionName: text(/^[A-Za-z0-9_-]{1,255}$/, "a collection name of letters, digits, _ and -"),
+  /** EFS throughput mode. */
+  efsThroughputMode: z.enum(["elastic", "bursting"], { error: 'must be "elastic" or "bursting"' }),
+  /** Days AWS Backup keeps the daily recovery points of the EFS file system. */
+  backupRetentionDays: int(1, 36500),
+  /** When Qdrant is asked for a full snapshot to S3 (EventBridge Scheduler expression, UTC). */
+  snapshotSchedule: z
+    .string({ error: "must be a schedule expression" })
+    .refine(isScheduleExpression, { error: 'is not a valid cron(...) or rate(...) expression such as "cron(0 2 * * ? *)"' }),
+  /** Days Qdrant snapshots are kept in the snapshot bucket. */
+  snapshotRetentionDays: int(1, 3650),
+});
+
+const alarmsSchema = z.strictObject({
+  /** ALB 5xx responses as a percentage of requests. */
+  alb5xxRatePercent: z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }).max(100, { error: "must be at most 100" }),
+  /** p95 target response time. */
+  targetResponseTimeP95Seconds: z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }),
+  /** Service average CPU. */
+  serviceCpuPercent: int(1, 100),
+  /** Service average memory. */
+  serviceMemoryPercent: int(1, 100),
+  /** Database CPU. */
+  databaseCpuPercent: int(1, 100),
+  /** Database free storage floor. */
+  databaseFreeStorageGiB: int(1, 65536),
+  /** Redis memory use (DatabaseMemoryUsagePercentage). */
+  redisMemoryPercent: int(1, 100),
+  /** Redis evictions per 5 minutes above which to alarm. */
+  redisEvictions: int(0),
+});
+
+const operationsSchema = z.strictObject({
+  /** E-mail subscribed to the alarm topic (confirm the subscription mail once). */
+  alarmEmail: z.email({ error: "is not an e-mail address" }).optional(),
+  /** Alarm thresholds. */
+  alarms: alarmsSchema,
+  /** Monthly cost budget in USD. */
+  monthlyBudgetUsd: z.number({ error: "must be a number" }).positive({ error: "must be above 0" }),
+  /** Budget notifications at these percentages of actual spend. */
+  budgetAlertThresholdsPercent: z.array(int(1, 1000)).min(1, { error: "must list at least one threshold" }),
+});
+
+/** The fields of a stage, each checked on its own. */
+export const stageFieldsSchema = z.strictObject({
+  /** Marks a production stage: the stricter rules below apply. */
+  production: bool(),
+  /** AWS region of the stage. */
+  region: text(REGION, "an AWS region such as eu-west-1"),
+  /** Short prefix of resource names: 3-16 chars, lower-case letters, digits, hyphens. */
+  namePrefix: text(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, "3-16 lower-case letters, digits or hyphens"),
+  /** Retention of every CloudWatch log group of the stage. */
+  logRetentionDays,
+  state: stateSchema,
+  domain: domainSchema,
+  network: networkSchema,
+  edge: edgeSchema,
+  database: databaseSchema,
+  cache: cacheSchema,
+  web: webSchema,
+  qdrant: qdrantSchema,
+  operations: operationsSchema,
+});
+
+type StageFields = z.output<typeof stageFieldsSchema>;
+type Section = keyof StageFields;
+type Problem = (path: (string | number)[], message: string) => void;
+
+/**
+ * A rule spanning several fields. It runs when every section it reads is valid
+ * on its own, so one run reports these problems beside the per-field ones.
+ */
+interface CrossFieldRule {
+  readonly reads: readonly Section[];
+  readonly check: (stage: StageFields, problem: Problem) => void;
+}
+
+const crossFieldRules: readonly CrossFieldRule[] = [
+  {
+    // Exactly one way to get a certificate.
+    reads: ["domain"],
+    check: ({ domain }, problem) => {
+      const either =
+        "needs exactly one of domain.hostedZoneId (issue and DNS-validate an ACM certificate) or domain.certificateArn (use an existing certificate)";
+      if (domain.hostedZoneId === undefined && domain.certificateArn === undefined) problem(["domain"], `${either}; it has neither`);
+      if (domain.hostedZoneId !== undefined && domain.certificateArn !== undefined) problem(["domain"], `${either}; it has both`);
+      if (domain.certificateArn !== undefined && domain.subjectAlternativeNames.length > 0) {
+        problem(["domain", "subjectAlternativeNames"], "only applies to an issued certificate (domain.hostedZoneId), not to domain.certificateArn");
+      }
+    },
+  },
+  {
+    reads: ["network"],
+    check: ({ network }, problem) => {
+      const vpc = parseIpv4Cidr(network.vpcCidr);
+      if (vpc && (vpc.prefixLength < 16 || vpc.prefixLength > 24)) {
+        problem(["network", "vpcCidr"], "must be between /16 and /24 (subnets are carved out of it as /(n+4))");
+      }
+    },
+  },
+  {
+    reads: ["production", "network"],
+    check: ({ production, network }, problem) => {
+      if (production && network.natGateways !== "perAz") {
+        problem(["network", "natGateways"], 'must be "perAz" in a production stage (a single NAT gateway is one AZ away from an outage)');
+      }
+    },
+  },
+  {
+    reads: ["production", "database"],
+    check: ({ production, database: db }, problem) => {
+      if (db.allocatedStorageGiB > db.maxAllocatedStorageGiB) {
+        problem(["database", "allocatedStorageGiB"], `must not exceed database.maxAllocatedStorageGiB (${db.maxAllocatedStorageGiB})`);
+      }
+      if (!production) return;
+      if (!db.multiAz) problem(["database", "multiAz"], "must be true in a production stage");
+      if (!db.deletionProtection) problem(["database", "deletionProtection"], "must be true in a production stage");
+      if (!db.finalSnapshot) problem(["database", "finalSnapshot"], "must be true in a production stage");
+      if (db.backupRetentionDays < 7) problem(["database", "backupRetentionDays"], "must be at least 7 in a production stage");
+    },
+  },
+  {
+    reads: ["production", "cache"],
+    check: ({ production, cache }, problem) => {
+      if (!cache.parameterGroupFamily.startsWith(cache.engine)) {
+        problem(["cache", "parameterGroupFamily"], `does not belong to cache.engine "${cache.engine}"`);
+      }
+      if (cache.automaticFailover && cache.replicas < 1) {
+        problem(["cache", "automaticFailover"], "requires cache.replicas of at least 1 (it has 0)");
+      }
+      if (cache.multiAz && !cache.automaticFailover) problem(["cache", "multiAz"], "requires cache.automaticFailover to be true");
+      if (!production) return;
+      if (cache.replicas < 1) problem(["cache", "replicas"], "must be at least 1 in a production stage");
+      if (!cache.automaticFailover) problem(["cache", "automaticFailover"], "must be true in a production stage");
+      if (!cache.multiAz) problem(["cache", "multiAz"], "must be true in a production stage");
+    },
+  },
+  {
+    reads: ["production", "web"],
+    check: ({ production, web }, problem) => {
+      const size = fargateSizeProblem(web.cpu, web.memoryMiB);
+      if (size) problem(["web", "memoryMiB"], size);
+      if (web.minTasks > web.maxTasks) problem(["web", "minTasks"], `must not exceed web.maxTasks (${web.maxTasks})`);
+      if (web.desiredCount < web.minTasks || web.desiredCount > web.maxTasks) {
+        problem(["web", "desiredCount"], `must be within web.minTasks..web.maxTasks (${web.minTasks}..${web.maxTasks})`);
+      }
+      if (production && web.minTasks < 2) {
+        problem(["web", "minTasks"], "must be at least 2 in a production stage (tasks spread over AZs survive an AZ outage)");
+      }
+      if (web.healthCheck.timeoutSeconds >= web.healthCheck.intervalSeconds) {
+        problem(["web", "healthCheck", "timeoutSeconds"], `must be below web.healthCheck.intervalSeconds (${web.healthCheck.intervalSeconds})`);
+      }
+    },
+  },
+  {
+    reads: ["qdrant"],
+    check: ({ qdrant }, problem) => {
+      const size = fargateSizeProblem(qdrant.cpu, qdrant.memoryMiB);
+      if (size) problem(["qdrant", "memoryMiB"], size);
+    },
+  },
+  {
+    // The autoscaling ceiling must fit in the database's max_connections.
+    reads: ["web", "database"],
+    check: ({ web, database: db }, problem) => {
+      const workers = web.gunicornWorkers ?? gunicornWorkersFor(web.cpu);
+      const limit = postgresMaxConnections(db.instanceClass, db.maxConnections);
+      if (limit === undefined) {
+        problem(
+          ["database", "instanceClass"],
+          "is not in the built-in memory table used to derive max_connections: set database.maxConnections to the instance's max_connections",
+        );
+        return;
+      }
+      const demand = web.maxTasks * workers * web.gunicornThreads;
+      if (demand > limit.usable) {
+        problem(
+          ["web", "maxTasks"],
+          `is too high: web.maxTasks × workers × threads = ${web.maxTasks} × ${workers} × ${web.gunicornThreads} = ${demand} database connections, ` +
+            `more than ${db.instanceClass} allows: ${limit.explanation}. ` +
+            "Lower web.maxTasks, web.gunicornWorkers or web.gunicornThreads, or choose a larger database.instanceClass",
+        );
+      }
+    },
+  },
+];
+
+/** Runs the cross-field rules whose sections are all in `valid`, reporting through `problem`. */
+export function crossFieldProblems(stage: Partial<StageFields>, valid: ReadonlySet<string>, problem: Problem): void {
+  for (const rule of crossFieldRules) {
+    if (rule.reads.every((section) => valid.has(section))) rule.check(stage as StageFields, problem);
+  }
+}
+
+/** A whole stage: every field, then every cross-field rule. */
+export const stageSchema = stageFieldsSchema.superRefine((stage, ctx) => {
+  crossFieldProblems(stage, new Set(Object.keys(stage)), (path, message) => ctx.addIssue({ code: "custom", path, message }));
+});
+
+export type StageInput = z.input<typeof stageSchema>;
+export type StageConfig = z.output<typeof stageSchema>;

@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // isolatedModules in tsconfig.json makes ts-jest transpile only; `tsc --noEmit` type-checks in `npm test`.
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
+  maxWorkers: 2,
+  testTimeout: 30000,
+};

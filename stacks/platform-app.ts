@@ -1,0 +1,84 @@
+/**
+ * Builds the whole app (the state bootstrap stack and one stack per stage) and
+ * synthesizes it so that nothing reaches the output folder unless every stage is
+ * valid: config errors are thrown before any construct exists, and the stacks are
+ * synthesized into a scratch folder that is copied over the output folder only
+ * when synthesis succeeded.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { ConfigError, loadStages, PLACEHOLDER_APP_IMAGE, type Stage } from "../config/load";
+import { StageStack } from "./stage-stack";
+import { StateBootstrapStack } from "./state-bootstrap-stack";
+
+/** Name of the stack that creates the state buckets. */
+export const BOOTSTRAP_STACK = "state-bootstrap";
+
+/** Adds every stack to `app`: the state bootstrap, then one StageStack per stage (named after it). */
+export function buildApp(app: App, stages: readonly Stage[]): StageStack[] {
+  new StateBootstrapStack(app, BOOTSTRAP_STACK, { stages });
+  return stages.map((stage) => new StageStack(app, stage.name, { stage }));
+}
+
+/** What a synthesis wrote. */
+export interface SynthResult {
+  /** Stack names, in order. */
+  readonly stacks: string[];
+  /** The output folder. */
+  readonly outdir: string;
+}
+
+/**
+ * Synthesizes every stage into `outdir` (the folder `cdktf` reads), all or nothing.
+ * `build` defaults to buildApp; tests pass their own to synthesize a broken construct.
+ */
+export function synthesize(
+  stages: readonly Stage[],
+  outdir: string,
+  build: (app: App, stages: readonly Stage[]) => unknown = buildApp,
+): SynthResult {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-synth-"));
+  try {
+    const app = new App({ outdir: scratch, stackTraces: false });
+    build(app, stages);
+    app.synth();
+    const stacks = fs.readdirSync(path.join(scratch, "stacks")).sort();
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.cpSync(scratch, outdir, { recursive: true, force: true });
+    return { stacks, outdir };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What `main.ts` does: validate every stage, then synthesize them all. Returns the
+ * process exit code; config problems print one message and return 2 with nothing written.
+ */
+export function runSynth(
+  rawStages: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): number {
+  let loaded: Stage[];
+  try {
+    loaded = loadStages(rawStages, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (loaded[0]?.appImage.tag === PLACEHOLDER_APP_IMAGE.tag) {
+    log(
+      `note: APP_IMAGE_REPOSITORY/APP_IMAGE_TAG not set; using the placeholder image ` +
+        `${PLACEHOLDER_APP_IMAGE.repository}:${PLACEHOLDER_APP_IMAGE.tag} (fine to synthesize, not to deploy)`,
+    );
+  }
+  const result = synthesize(loaded, env.CDKTF_OUTDIR || "cdktf.out");
+  log(`synthesized ${result.stacks.join(", ")} into ${result.outdir}/stacks`);
+  return 0;
+}

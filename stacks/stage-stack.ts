@@ -1,0 +1,115 @@
+/**
+ * One stage of the platform: the same class for every stage, given that stage's
+ * validated config. Composes the constructs, wires them through their public
+ * fields, and declares the stage's outputs.
+ *
+ * @example
+ * for (const stage of loadStages(stages, process.env)) new StageStack(app, stage.name, { stage });
+ */
+import { Construct } from "constructs";
+import { S3Backend, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import type { Stage } from "../config/load";
+import { AlarmTopic } from "../constructs/alarm-topic";
+import { EncryptionKey } from "../constructs/encryption-key";
+import { Network } from "../constructs/network";
+import { ServiceCluster } from "../constructs/service-cluster";
+
+/** Project name in tags and descriptions. */
+export const PROJECT = "django-faq";
+
+export interface StageStackProps {
+  /** The validated stage configuration. */
+  readonly stage: Stage;
+}
+
+export class StageStack extends TerraformStack {
+  /** The stage this stack was built from. */
+  public readonly stage: Stage;
+  /** Key encrypting the stage's CloudWatch log groups. */
+  public readonly logsKey: EncryptionKey;
+  /** VPC and subnets. */
+  public readonly network: Network;
+  /** ECS cluster shared by the web service and Qdrant. */
+  public readonly cluster: ServiceCluster;
+  /** SNS topic every alarm of the stage publishes to. */
+  public readonly alarmTopic: AlarmTopic;
+  // --- data tier (issue 3) fields ---
+
+  // --- edge (issue 4) fields ---
+
+  // --- qdrant (issue 6) fields ---
+
+  // --- web service (issue 5) fields ---
+
+
+  constructor(scope: Construct, id: string, props: StageStackProps) {
+    super(scope, id);
+    const stage = props.stage;
+    this.stage = stage;
+
+    new AwsProvider(this, "aws", {
+      region: stage.region,
+      defaultTags: [{ tags: { Project: PROJECT, Stage: stage.name, ManagedBy: "cdktf" } }],
+    });
+
+    // Remote state: one key per stage, encrypted, locked with S3-native lock files.
+    new S3Backend(this, {
+      bucket: stage.state.bucket,
+      key: stage.state.key,
+      region: stage.state.region,
+      encrypt: true,
+    });
+    // cdktf 0.21's S3BackendConfig has no use_lockfile (Terraform >= 1.10): set it directly.
+    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    this.addOverride("terraform.required_version", ">= 1.10.0");
+
+    const identity = new DataAwsCallerIdentity(this, "identity");
+    const accountId = identity.accountId;
+
+    this.logsKey = new EncryptionKey(this, "logs-key", {
+      alias: `${stage.namePrefix}-logs`,
+      description: `CloudWatch Logs of ${stage.namePrefix}`,
+      accountId,
+      region: stage.region,
+      allowCloudWatchLogs: true,
+    });
+
+    this.network = new Network(this, "network", {
+      namePrefix: stage.namePrefix,
+      region: stage.region,
+      accountId,
+      vpcCidr: stage.network.vpcCidr,
+      azCount: stage.network.azCount,
+      natGateways: stage.network.natGateways,
+      interfaceEndpoints: stage.network.interfaceEndpoints,
+      ipv6: stage.edge.ipv6,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+    });
+
+    this.cluster = new ServiceCluster(this, "cluster", {
+      namePrefix: stage.namePrefix,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+    });
+
+    this.alarmTopic = new AlarmTopic(this, "alarms", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      email: stage.operations.alarmEmail,
+    });
+
+    // --- data tier (issue 3) ---
+
+    // --- edge (issue 4) ---
+
+    // --- qdrant (issue 6) ---
+
+    // --- web service (issue 5) ---
+
+    // --- outputs ---
+  }
+}
