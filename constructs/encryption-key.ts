@@ -38,6 +38,11 @@ export interface EncryptionKeyProps {
    * @default 30
    */
   readonly deletionWindowDays?: number;
+  /**
+   * Refuse `terraform destroy` of the key (lifecycle prevent_destroy): for keys of stateful resources in production.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 export class EncryptionKey extends Construct {
@@ -93,6 +98,7 @@ export class EncryptionKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: deletionWindowDays,
       policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.alias = new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
   }

@@ -29,6 +29,8 @@ export class StageStack extends TerraformStack {
   public readonly stage: Stage;
   /** Key encrypting the stage's CloudWatch log groups. */
   public readonly logsKey: EncryptionKey;
+  /** Key encrypting every Secrets Manager secret of the stage (the execution role may decrypt it). */
+  public readonly secretsKey: EncryptionKey;
   /** VPC and subnets. */
   public readonly network: Network;
   /** ECS cluster shared by the web service and Qdrant. */
@@ -74,6 +76,15 @@ export class StageStack extends TerraformStack {
       accountId,
       region: stage.region,
       allowCloudWatchLogs: true,
+      preventDestroy: stage.production,
+    });
+
+    this.secretsKey = new EncryptionKey(this, "secrets-key", {
+      alias: `${stage.namePrefix}-secrets`,
+      description: `Secrets Manager secrets of ${stage.namePrefix}`,
+      accountId,
+      region: stage.region,
+      preventDestroy: stage.production,
     });
 
     this.network = new Network(this, "network", {

@@ -14,7 +14,12 @@ import { testApp, validStages } from "../helpers/stages";
 
 const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
   // foundation (issue 2)
-  foundation: ["aws_kms_key.logs-key_44F95A88", "aws_cloudwatch_log_group.network_flow-logs_D7C94307"],
+  foundation: [
+    "aws_kms_key.logs-key_44F95A88",
+    "aws_kms_key.secrets-key_83928A38",
+    "aws_cloudwatch_log_group.network_flow-logs_D7C94307",
+    "aws_kms_key.alarms_key_448A2D87",
+  ],
   // data tier (issue 3)
   // edge (issue 4)
   // qdrant (issue 6)
