@@ -16,6 +16,7 @@ import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
 import { ServiceCluster } from "../constructs/service-cluster";
+import { WebApplicationFirewall } from "../constructs/web-application-firewall";
 
 /** Project name in tags and descriptions. */
 export const PROJECT = "django-faq";
@@ -43,6 +44,8 @@ export class StageStack extends TerraformStack {
   // --- edge (issue 4) fields ---
   /** Internet-facing load balancer, listeners, certificate, DNS; services attach with `edge.attachTargetGroup`. */
   public readonly edge: HttpsLoadBalancer;
+  /** WAF web ACL associated with the load balancer. */
+  public readonly waf: WebApplicationFirewall;
 
   // --- qdrant (issue 6) fields ---
 
@@ -135,6 +138,15 @@ export class StageStack extends TerraformStack {
       ipv6: stage.edge.ipv6,
       accessLogExpirationDays: stage.edge.accessLogExpirationDays,
       preventDestroy: stage.production,
+    });
+    this.waf = new WebApplicationFirewall(this, "waf", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      resourceArn: this.edge.loadBalancer.arn,
+      rateLimitPer5Minutes: stage.edge.wafRateLimitPer5Minutes,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
     });
 
     // --- qdrant (issue 6) ---
