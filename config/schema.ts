@@ -132,14 +132,21 @@ const edgeSchema = z.strictObject({
   sslPolicy: z.enum(TLS13_POLICIES, { error: `must be one of ${TLS13_POLICIES.join(", ")}` }),
   /** Load balancer idle timeout. */
   idleTimeoutSeconds: int(1, 4000),
-  /** Deletion protection on the load balancer. */
+  /** Deletion protection on the load balancer (required in a production stage). */
   deletionProtection: bool(),
   /** Dual-stack (IPv4 + IPv6) load balancer and AAAA record. */
   ipv6: bool(),
   /** Days access-log objects are kept. */
   accessLogExpirationDays: int(1, 3650),
-  /** WAF rate-based rule: requests per client IP per 5-minute window before blocking (WAF minimum 10). */
-  wafRateLimitPer5Minutes: int(10, 2_000_000_000),
+  /**
+   * WAF rate-based rule: requests one client IP may send per 5-minute window before it is blocked (with 429)
+   * until its rate falls. WAF accepts 10 to 2,000,000,000. See docs/config-edge.md for how 300 was chosen.
+   */
+  wafRateLimitPer5Minutes: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(10, { error: "must be at least 10 (the lowest limit a WAF rate-based rule accepts)" })
+    .max(2_000_000_000, { error: "must be at most 2000000000 (the highest limit a WAF rate-based rule accepts)" }),
 });
 
 const databaseSchema = z.strictObject({
@@ -358,12 +365,31 @@ const crossFieldRules: readonly CrossFieldRule[] = [
     reads: ["domain"],
     check: ({ domain }, problem) => {
       const either =
-        "needs exactly one of domain.hostedZoneId (issue and DNS-validate an ACM certificate) or domain.certificateArn (use an existing certificate)";
-      if (domain.hostedZoneId === undefined && domain.certificateArn === undefined) problem(["domain"], `${either}; it has neither`);
-      if (domain.hostedZoneId !== undefined && domain.certificateArn !== undefined) problem(["domain"], `${either}; it has both`);
+        "give exactly one of domain.hostedZoneId (issue and DNS-validate an ACM certificate) or domain.certificateArn (use an existing certificate)";
+      if (domain.hostedZoneId === undefined && domain.certificateArn === undefined) {
+        problem(["domain", "hostedZoneId"], `is required when domain.certificateArn is not given: ${either}`);
+      }
+      if (domain.hostedZoneId !== undefined && domain.certificateArn !== undefined) {
+        problem(["domain", "certificateArn"], `cannot be combined with domain.hostedZoneId ("${domain.hostedZoneId}"): ${either}`);
+      }
       if (domain.certificateArn !== undefined && domain.subjectAlternativeNames.length > 0) {
         problem(["domain", "subjectAlternativeNames"], "only applies to an issued certificate (domain.hostedZoneId), not to domain.certificateArn");
       }
+    },
+  },
+  {
+    reads: ["domain"],
+    check: ({ domain }, problem) => {
+      domain.subjectAlternativeNames.forEach((name, i) => {
+        if (name === domain.name) problem(["domain", "subjectAlternativeNames", i], "repeats domain.name; list only the extra names");
+        else if (domain.subjectAlternativeNames.indexOf(name) !== i) problem(["domain", "subjectAlternativeNames", i], "is listed twice");
+      });
+    },
+  },
+  {
+    reads: ["production", "edge"],
+    check: ({ production, edge }, problem) => {
+      if (production && !edge.deletionProtection) problem(["edge", "deletionProtection"], "must be true in a production stage");
     },
   },
   {

@@ -7,14 +7,16 @@
  * for (const stage of loadStages(stages, process.env)) new StageStack(app, stage.name, { stage });
  */
 import { Construct } from "constructs";
-import { S3Backend, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { EncryptionKey } from "../constructs/encryption-key";
+import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
 import { ServiceCluster } from "../constructs/service-cluster";
+import { WebApplicationFirewall } from "../constructs/web-application-firewall";
 
 /** Project name in tags and descriptions. */
 export const PROJECT = "django-faq";
@@ -40,6 +42,10 @@ export class StageStack extends TerraformStack {
   // --- data tier (issue 3) fields ---
 
   // --- edge (issue 4) fields ---
+  /** Internet-facing load balancer, listeners, certificate, DNS; services attach with `edge.attachTargetGroup`. */
+  public readonly edge: HttpsLoadBalancer;
+  /** WAF web ACL associated with the load balancer. */
+  public readonly waf: WebApplicationFirewall;
 
   // --- qdrant (issue 6) fields ---
 
@@ -116,11 +122,42 @@ export class StageStack extends TerraformStack {
     // --- data tier (issue 3) ---
 
     // --- edge (issue 4) ---
+    this.edge = new HttpsLoadBalancer(this, "edge", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.publicSubnets.map((s) => s.id),
+      domainName: stage.domain.name,
+      hostedZoneId: stage.domain.hostedZoneId,
+      certificateArn: stage.domain.certificateArn,
+      subjectAlternativeNames: stage.domain.subjectAlternativeNames,
+      sslPolicy: stage.edge.sslPolicy,
+      idleTimeoutSeconds: stage.edge.idleTimeoutSeconds,
+      deletionProtection: stage.edge.deletionProtection,
+      ipv6: stage.edge.ipv6,
+      accessLogExpirationDays: stage.edge.accessLogExpirationDays,
+      preventDestroy: stage.production,
+    });
+    this.waf = new WebApplicationFirewall(this, "waf", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      resourceArn: this.edge.loadBalancer.arn,
+      rateLimitPer5Minutes: stage.edge.wafRateLimitPer5Minutes,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+    });
 
     // --- qdrant (issue 6) ---
 
     // --- web service (issue 5) ---
 
     // --- outputs ---
+    new TerraformOutput(this, "url", { value: this.edge.url, description: "Public URL of the application" });
+    new TerraformOutput(this, "load_balancer_dns_name", {
+      value: this.edge.loadBalancer.dnsName,
+      description: "DNS name of the load balancer (point the domain here when DNS is managed elsewhere)",
+    });
   }
 }

@@ -22,6 +22,12 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
   ],
   // data tier (issue 3)
   // edge (issue 4)
+  edge: [
+    "aws_s3_bucket.edge_access-logs_bucket_63BF96C2",
+    // Both configured stages issue their certificate (domain.hostedZoneId).
+    "aws_acm_certificate.edge_certificate_4B15C2CA",
+    "aws_cloudwatch_log_group.waf_log-group_B08BEF30",
+  ],
   // qdrant (issue 6)
   // web service (issue 5)
 };
