@@ -14,6 +14,8 @@ import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { Network } from "../constructs/network";
+import { PostgresDatabase } from "../constructs/postgres-database";
+import { RedisCache } from "../constructs/redis-cache";
 import { ServiceCluster } from "../constructs/service-cluster";
 
 /** Project name in tags and descriptions. */
@@ -38,6 +40,10 @@ export class StageStack extends TerraformStack {
   /** SNS topic every alarm of the stage publishes to. */
   public readonly alarmTopic: AlarmTopic;
   // --- data tier (issue 3) fields ---
+  /** RDS PostgreSQL 15 in the isolated subnets (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). */
+  public readonly database: PostgresDatabase;
+  /** ElastiCache Redis in the isolated subnets (REDIS_URL from `cache.urlSecretArn`). */
+  public readonly cache: RedisCache;
 
   // --- edge (issue 4) fields ---
 
@@ -114,6 +120,31 @@ export class StageStack extends TerraformStack {
     });
 
     // --- data tier (issue 3) ---
+    const isolatedSubnetIds = this.network.isolatedSubnets.map((s) => s.id);
+    this.database = new PostgresDatabase(this, "database", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: isolatedSubnetIds,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      ...stage.database,
+      preventDestroy: stage.production,
+    });
+    this.cache = new RedisCache(this, "cache", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: isolatedSubnetIds,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      ...stage.cache,
+      preventDestroy: stage.production,
+    });
 
     // --- edge (issue 4) ---
 
