@@ -211,6 +211,8 @@ export class PostgresDatabase extends Construct {
       ]),
     ) as PostgresDatabase["logGroups"];
 
+    // RDS checks the role's permissions when the instance is created: attach the policy first.
+    let monitoringPolicy: IamRolePolicyAttachment | undefined;
     if (props.monitoringIntervalSeconds > 0) {
       this.monitoringRole = new IamRole(this, "monitoring-role", {
         name: `${identifier}-monitoring`,
@@ -226,7 +228,7 @@ export class PostgresDatabase extends Construct {
           ],
         }),
       });
-      new IamRolePolicyAttachment(this, "monitoring-policy", {
+      monitoringPolicy = new IamRolePolicyAttachment(this, "monitoring-policy", {
         role: this.monitoringRole.name,
         policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
       });
@@ -274,7 +276,7 @@ export class PostgresDatabase extends Construct {
       monitoringRoleArn: this.monitoringRole?.arn,
 
       tags: { Name: identifier },
-      dependsOn: Object.values(this.logGroups),
+      dependsOn: [...Object.values(this.logGroups), ...(monitoringPolicy ? [monitoringPolicy] : [])],
       lifecycle,
     });
 
