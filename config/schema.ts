@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
 import { fargateSizeProblem, gunicornWorkersFor, postgresMaxConnections } from "./sizing";
+import { dailyOverlapsWeekly, windowMinutes } from "./windows";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -182,6 +183,8 @@ const databaseSchema = z.strictObject({
   databaseName: text(IDENTIFIER, "a lower-case SQL identifier"),
   /** Master user name (its password is generated and kept by RDS in Secrets Manager). */
   masterUsername: text(IDENTIFIER, "a lower-case SQL identifier"),
+  /** Days between rotations of the RDS-managed master password (RDS's own default is 7). */
+  masterPasswordRotationDays: int(1, 365),
   /** Override of max_connections when the instance class is not in the built-in memory table. */
   maxConnections: int(10, 5000).optional(),
 });
@@ -415,6 +418,22 @@ const crossFieldRules: readonly CrossFieldRule[] = [
       if (db.allocatedStorageGiB > db.maxAllocatedStorageGiB) {
         problem(["database", "allocatedStorageGiB"], `must not exceed database.maxAllocatedStorageGiB (${db.maxAllocatedStorageGiB})`);
       }
+      // RDS: both windows at least 30 minutes, and they must not overlap (CreateDBInstance).
+      const backupMinutes = windowMinutes(db.backupWindow, "daily");
+      const maintenanceMinutes = windowMinutes(db.maintenanceWindow, "weekly");
+      // (zod runs these rules even when a field failed its pattern: malformed windows measure as undefined.)
+      if (backupMinutes !== undefined && backupMinutes < 30) {
+        problem(["database", "backupWindow"], `must be at least 30 minutes long (it is ${backupMinutes})`);
+      }
+      if (maintenanceMinutes !== undefined && maintenanceMinutes < 30) {
+        problem(["database", "maintenanceWindow"], `must be at least 30 minutes long (it is ${maintenanceMinutes})`);
+      }
+      if ((backupMinutes ?? 0) >= 30 && (maintenanceMinutes ?? 0) >= 30 && dailyOverlapsWeekly(db.backupWindow, db.maintenanceWindow)) {
+        problem(["database", "backupWindow"], `must not overlap database.maintenanceWindow ("${db.maintenanceWindow}")`);
+      }
+      if (db.finalSnapshot && db.backupRetentionDays === 0) {
+        problem(["database", "backupRetentionDays"], "must be at least 1 when database.finalSnapshot is true (0 turns automated backups off)");
+      }
       if (!production) return;
       if (!db.multiAz) problem(["database", "multiAz"], "must be true in a production stage");
       if (!db.deletionProtection) problem(["database", "deletionProtection"], "must be true in a production stage");
@@ -425,8 +444,24 @@ const crossFieldRules: readonly CrossFieldRule[] = [
   {
     reads: ["production", "cache"],
     check: ({ production, cache }, problem) => {
+      const major = Number(cache.engineVersion.split(".")[0]);
+      const minimumMajor = cache.engine === "redis" ? 6 : 7;
+      if (major < minimumMajor) {
+        problem(["cache", "engineVersion"], `must be ${minimumMajor}.0 or later for cache.engine "${cache.engine}"`);
+      }
       if (!cache.parameterGroupFamily.startsWith(cache.engine)) {
         problem(["cache", "parameterGroupFamily"], `does not belong to cache.engine "${cache.engine}"`);
+      } else {
+        // Families are named after the major version: redis6.x, redis7, valkey7, valkey8.
+        const expected = cache.engine === "redis" && major === 6 ? "redis6.x" : `${cache.engine}${major}`;
+        if (major >= minimumMajor && cache.parameterGroupFamily !== expected) {
+          problem(["cache", "parameterGroupFamily"], `does not match cache.engineVersion "${cache.engineVersion}" (expected "${expected}")`);
+        }
+      }
+      // ElastiCache: maintenance and snapshot windows are at least 60 minutes.
+      for (const [field, kind] of [["maintenanceWindow", "weekly"], ["snapshotWindow", "daily"]] as const) {
+        const minutes = windowMinutes(cache[field], kind);
+        if (minutes !== undefined && minutes < 60) problem(["cache", field], `must be at least 60 minutes long (it is ${minutes})`);
       }
       if (cache.automaticFailover && cache.replicas < 1) {
         problem(["cache", "automaticFailover"], "requires cache.replicas of at least 1 (it has 0)");

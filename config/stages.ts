@@ -45,6 +45,7 @@ export const stages: Record<string, StageInput> = {
       backupWindow: "01:00-01:30",
       databaseName: "faq",
       masterUsername: "faq_admin",
+      masterPasswordRotationDays: 30,
     },
     cache: {
       engine: "redis",
@@ -144,6 +145,7 @@ export const stages: Record<string, StageInput> = {
       backupWindow: "01:00-01:30",
       databaseName: "faq",
       masterUsername: "faq_admin",
+      masterPasswordRotationDays: 30,
     },
     cache: {
       engine: "redis",

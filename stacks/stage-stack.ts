@@ -15,6 +15,8 @@ import { AlarmTopic } from "../constructs/alarm-topic";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
+import { PostgresDatabase } from "../constructs/postgres-database";
+import { RedisCache } from "../constructs/redis-cache";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
 
@@ -40,6 +42,10 @@ export class StageStack extends TerraformStack {
   /** SNS topic every alarm of the stage publishes to. */
   public readonly alarmTopic: AlarmTopic;
   // --- data tier (issue 3) fields ---
+  /** RDS PostgreSQL 15 in the isolated subnets (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). */
+  public readonly database: PostgresDatabase;
+  /** ElastiCache Redis in the isolated subnets (REDIS_URL from `cache.urlSecretArn`). */
+  public readonly cache: RedisCache;
 
   // --- edge (issue 4) fields ---
   /** Internet-facing load balancer, listeners, certificate, DNS; services attach with `edge.attachTargetGroup`. */
@@ -120,6 +126,31 @@ export class StageStack extends TerraformStack {
     });
 
     // --- data tier (issue 3) ---
+    const isolatedSubnetIds = this.network.isolatedSubnets.map((s) => s.id);
+    this.database = new PostgresDatabase(this, "database", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: isolatedSubnetIds,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      ...stage.database,
+      preventDestroy: stage.production,
+    });
+    this.cache = new RedisCache(this, "cache", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: isolatedSubnetIds,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      ...stage.cache,
+      preventDestroy: stage.production,
+    });
 
     // --- edge (issue 4) ---
     this.edge = new HttpsLoadBalancer(this, "edge", {

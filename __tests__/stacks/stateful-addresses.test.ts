@@ -21,6 +21,20 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_kms_key.alarms_key_448A2D87",
   ],
   // data tier (issue 3)
+  dataTier: [
+    "aws_kms_key.database_key_CA7EEF20",
+    "aws_db_parameter_group.database_parameter-group_33D396C4",
+    "aws_db_instance.database_instance_D7FC2283",
+    "aws_cloudwatch_log_group.database_postgresql-logs_86F4EEE6",
+    "aws_cloudwatch_log_group.database_upgrade-logs_27C6F22F",
+    "aws_kms_key.cache_key_85736327",
+    "aws_elasticache_replication_group.cache_replication-group_FA5C54CF",
+    "aws_secretsmanager_secret.cache_auth-token-secret_9CFFAD65",
+    "aws_secretsmanager_secret.cache_url-secret_9F2448D4",
+    // A renamed secret version is re-created from a fresh token that no longer matches the cache's.
+    "aws_secretsmanager_secret_version.cache_auth-token-secret-value_407FEB5B",
+    "aws_secretsmanager_secret_version.cache_url-secret-value_011230AE",
+  ],
   // edge (issue 4)
   edge: [
     "aws_s3_bucket.edge_access-logs_bucket_63BF96C2",
