@@ -7,13 +7,14 @@
  * for (const stage of loadStages(stages, process.env)) new StageStack(app, stage.name, { stage });
  */
 import { Construct } from "constructs";
-import { S3Backend, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { Network } from "../constructs/network";
+import { QdrantService } from "../constructs/qdrant-service";
 import { ServiceCluster } from "../constructs/service-cluster";
 
 /** Project name in tags and descriptions. */
@@ -42,6 +43,8 @@ export class StageStack extends TerraformStack {
   // --- edge (issue 4) fields ---
 
   // --- qdrant (issue 6) fields ---
+  /** Qdrant: one ECS task on EFS, reachable as `qdrant.<namespace>`, backed up and snapshotted. */
+  public readonly qdrant: QdrantService;
 
   // --- web service (issue 5) fields ---
 
@@ -118,9 +121,33 @@ export class StageStack extends TerraformStack {
     // --- edge (issue 4) ---
 
     // --- qdrant (issue 6) ---
+    this.qdrant = new QdrantService(this, "qdrant", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      cluster: this.cluster.cluster,
+      version: stage.qdrant.version,
+      cpu: stage.qdrant.cpu,
+      memoryMiB: stage.qdrant.memoryMiB,
+      efsThroughputMode: stage.qdrant.efsThroughputMode,
+      backupRetentionDays: stage.qdrant.backupRetentionDays,
+      snapshotSchedule: stage.qdrant.snapshotSchedule,
+      snapshotRetentionDays: stage.qdrant.snapshotRetentionDays,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      alarmTopicArn: this.alarmTopic.topic.arn,
+      preventDestroy: stage.production,
+    });
 
     // --- web service (issue 5) ---
 
     // --- outputs ---
+    new TerraformOutput(this, "qdrant_service_name", {
+      value: this.qdrant.service.name,
+      description: "Name of the Qdrant ECS service (one task; aws ecs describe-services --services <this>)",
+    });
   }
 }
