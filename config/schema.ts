@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
+import { compareVersions, MIN_QDRANT_VERSION } from "./qdrant-version";
 import { fargateSizeProblem, gunicornWorkersFor, postgresMaxConnections } from "./sizing";
 import { dailyOverlapsWeekly, windowMinutes } from "./windows";
 
@@ -278,8 +279,12 @@ const webSchema = z.strictObject({
 });
 
 const qdrantSchema = z.strictObject({
-  /** Qdrant image tag, vX.Y.Z (never latest). */
-  version: text(/^v\d+\.\d+\.\d+$/, 'a pinned Qdrant version such as "v1.12.4"'),
+  /** Qdrant image tag, vX.Y.Z (never latest), at least MIN_QDRANT_VERSION (S3 snapshots with the task role). */
+  version: text(/^v\d+\.\d+\.\d+$/, 'a pinned Qdrant version such as "v1.16.3"').refine(
+    // A malformed version is reported by the pattern alone.
+    (v) => !/^v\d+\.\d+\.\d+$/.test(v) || compareVersions(v, MIN_QDRANT_VERSION) >= 0,
+    { error: `is older than ${MIN_QDRANT_VERSION}, the first Qdrant that writes snapshots to S3 with the task role's credentials` },
+  ),
   /** Task CPU units. */
   cpu: fargateCpu,
   /** Task memory; a Fargate combination with cpu. */

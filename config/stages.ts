@@ -84,7 +84,7 @@ export const stages: Record<string, StageInput> = {
       nginxImagesRetained: 10,
     },
     qdrant: {
-      version: "v1.12.4",
+      version: "v1.16.3",
       cpu: 512,
       memoryMiB: 1024,
       collectionName: "faq",
@@ -184,7 +184,7 @@ export const stages: Record<string, StageInput> = {
       nginxImagesRetained: 20,
     },
     qdrant: {
-      version: "v1.12.4",
+      version: "v1.16.3",
       cpu: 1024,
       memoryMiB: 4096,
       collectionName: "faq",

@@ -16,6 +16,7 @@ import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
 import { PostgresDatabase } from "../constructs/postgres-database";
+import { QdrantService } from "../constructs/qdrant-service";
 import { RedisCache } from "../constructs/redis-cache";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
@@ -54,6 +55,8 @@ export class StageStack extends TerraformStack {
   public readonly waf: WebApplicationFirewall;
 
   // --- qdrant (issue 6) fields ---
+  /** Qdrant: one ECS task on EFS, reachable as `qdrant.<namespace>`, backed up and snapshotted. */
+  public readonly qdrant: QdrantService;
 
   // --- web service (issue 5) fields ---
 
@@ -181,6 +184,26 @@ export class StageStack extends TerraformStack {
     });
 
     // --- qdrant (issue 6) ---
+    this.qdrant = new QdrantService(this, "qdrant", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      cluster: this.cluster.cluster,
+      version: stage.qdrant.version,
+      cpu: stage.qdrant.cpu,
+      memoryMiB: stage.qdrant.memoryMiB,
+      efsThroughputMode: stage.qdrant.efsThroughputMode,
+      backupRetentionDays: stage.qdrant.backupRetentionDays,
+      snapshotSchedule: stage.qdrant.snapshotSchedule,
+      snapshotRetentionDays: stage.qdrant.snapshotRetentionDays,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      alarmTopicArn: this.alarmTopic.topic.arn,
+      preventDestroy: stage.production,
+    });
 
     // --- web service (issue 5) ---
 
@@ -189,6 +212,10 @@ export class StageStack extends TerraformStack {
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.edge.loadBalancer.dnsName,
       description: "DNS name of the load balancer (point the domain here when DNS is managed elsewhere)",
+    });
+    new TerraformOutput(this, "qdrant_service_name", {
+      value: this.qdrant.service.name,
+      description: "Name of the Qdrant ECS service (one task; aws ecs describe-services --services <this>)",
     });
   }
 }

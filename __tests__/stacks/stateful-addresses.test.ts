@@ -43,6 +43,17 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_cloudwatch_log_group.waf_log-group_B08BEF30",
   ],
   // qdrant (issue 6)
+  qdrant: [
+    "aws_efs_file_system.qdrant_storage_file-system_B9EAAA58",
+    "aws_efs_access_point.qdrant_storage_access-point_9497699B",
+    "aws_kms_key.qdrant_storage_key_79E37CE1",
+    "aws_backup_vault.qdrant_backup_vault_423FC99C",
+    "aws_kms_key.qdrant_backup_key_BB6BDF2D",
+    "aws_s3_bucket.qdrant_snapshots_bucket_2D14ABA9",
+    "aws_kms_key.qdrant_snapshots_key_55AA5614",
+    "aws_secretsmanager_secret.qdrant_api-key_54F9F446",
+    "aws_cloudwatch_log_group.qdrant_logs_58064411",
+  ],
   // web service (issue 5)
 };
 
