@@ -50,7 +50,10 @@ function build() {
     }
     const output = ts.transpileModule(fs.readFileSync(source, "utf8"), { compilerOptions, fileName: source });
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, output.outputText);
+    // Write then rename (atomic): another process (a parallel test) may be loading this file right now.
+    const temporary = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, output.outputText);
+    fs.renameSync(temporary, target);
   }
 }
 
