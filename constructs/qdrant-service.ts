@@ -453,7 +453,8 @@ export class QdrantService extends Construct {
           essential: true,
           // The image runs as root by default; run as the access point's POSIX user instead.
           user: `${posixId}:${posixId}`,
-          // Writes go to EFS (storage, temp) and to two small tmpfs mounts (/tmp, the local snapshots directory).
+          // Every write goes to EFS (storage, temp, snapshots, scratch): Fargate does not support tmpfs mounts
+          // (linuxParameters.tmpfs), and the image's own directories belong to root.
           readonlyRootFilesystem: true,
           portMappings: [
             { name: "http", containerPort: QDRANT_HTTP_PORT, protocol: "tcp", appProtocol: "http" },
@@ -463,25 +464,18 @@ export class QdrantService extends Construct {
             { name: "QDRANT__STORAGE__STORAGE_PATH", value: `${QDRANT_DATA_PATH}/storage` },
             // Snapshot archives are built here before the upload: on EFS, not in memory or on the 20 GiB task disk.
             { name: "QDRANT__STORAGE__TEMP_PATH", value: `${QDRANT_DATA_PATH}/temp` },
-            // Relative to the working directory /qdrant (a tmpfs); with S3 storage it is also the object key prefix.
-            { name: "QDRANT__STORAGE__SNAPSHOTS_PATH", value: "snapshots" },
+            // On EFS: the image's /qdrant/snapshots is root-owned and the root filesystem read-only.
+            { name: "QDRANT__STORAGE__SNAPSHOTS_PATH", value: `${QDRANT_DATA_PATH}/snapshots` },
             { name: "QDRANT__STORAGE__SNAPSHOTS_CONFIG__SNAPSHOTS_STORAGE", value: "s3" },
             { name: "QDRANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__BUCKET", value: this.snapshotBucket.bucket.bucket },
             { name: "QDRANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__REGION", value: props.region },
             { name: "QDRANT__TELEMETRY_DISABLED", value: "true" },
             // Qdrant's "started" marker defaults to the read-only working directory.
-            { name: "QDRANT_INIT_FILE_PATH", value: "/tmp/.qdrant-initialized" },
-            { name: "TMPDIR", value: "/tmp" },
+            { name: "QDRANT_INIT_FILE_PATH", value: `${QDRANT_DATA_PATH}/.qdrant-initialized` },
+            { name: "TMPDIR", value: `${QDRANT_DATA_PATH}/temp` },
           ],
           secrets: [{ name: "QDRANT__SERVICE__API_KEY", valueFrom: this.apiKeySecretArn }],
           mountPoints: [{ sourceVolume: volumeName, containerPath: QDRANT_DATA_PATH, readOnly: false }],
-          linuxParameters: {
-            // Fargate supports tmpfs since 2026-01; sizes count against the task memory.
-            tmpfs: [
-              { containerPath: "/tmp", size: 64, mountOptions: [`uid=${posixId}`, `gid=${posixId}`, "mode=0700", "noexec"] },
-              { containerPath: "/qdrant/snapshots", size: 32, mountOptions: [`uid=${posixId}`, `gid=${posixId}`, "mode=0700", "noexec"] },
-            ],
-          },
           // Qdrant keeps many segment files open.
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
           healthCheck: {
