@@ -155,19 +155,19 @@ export function webFixture(stage: Stage, contextDirectory = tempNginxContext()):
     loadBalancer, loadBalancerArnSuffix: ALB_ARN_SUFFIX, preventDestroy: stage.production,
   });
   const cacheClusterIds = Array.from({ length: stage.cache.replicas + 1 }, (_, i) => `${stage.namePrefix}-redis-00${i + 1}`);
-  const alarms = new ServiceAlarms(stack, "alarms", {
+  const alarms = new ServiceAlarms(stack, "web-alarms", {
     namePrefix: stage.namePrefix, alarmTopicArn: ARNS.topic, thresholds: stage.operations.alarms,
     loadBalancerArnSuffix: ALB_ARN_SUFFIX, targetGroupArnSuffix: web.targetGroup.arnSuffix,
     clusterName: cluster.cluster.name, serviceName: web.service.name,
     databaseInstanceIdentifier: `${stage.namePrefix}-db`, cacheClusterIds,
   });
-  new ServiceDashboard(stack, "dashboard", {
+  new ServiceDashboard(stack, "web-dashboard", {
     dashboardName: stage.namePrefix, region: stage.region,
     loadBalancerArnSuffix: ALB_ARN_SUFFIX, targetGroupArnSuffix: web.targetGroup.arnSuffix,
     clusterName: cluster.cluster.name, serviceName: web.service.name,
     databaseInstanceIdentifier: `${stage.namePrefix}-db`, cacheClusterIds,
   });
-  new CostBudget(stack, "budget", {
+  new CostBudget(stack, "cost-budget", {
     budgetName: `${stage.namePrefix}-monthly`, limitUsd: stage.operations.monthlyBudgetUsd,
     thresholdsPercent: stage.operations.budgetAlertThresholdsPercent, topicArn: ARNS.topic,
     costAllocationTag: { key: "Stage", value: stage.name },
