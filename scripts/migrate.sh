@@ -34,7 +34,13 @@ json() {
 
 outputs="$(terraform -chdir="$dir" output -json)"
 cluster="$(json "$outputs" cluster_name.value)"
-task_definition="$(json "$outputs" migration_task_definition_arn.value)"
+output_arn="$(json "$outputs" migration_task_definition_arn.value)"
+# Run the family's latest revision, not the output's: a deploy registers the new revision with
+# `terraform apply -target=<migration task definition>` first, and a targeted apply need not refresh outputs.
+# Old revisions stay registered (skip_destroy), so "latest" is the one just registered.
+family="${output_arn##*:task-definition/}"
+family="${family%:*}"
+task_definition="$(aws ecs describe-task-definition --task-definition "$family" --query 'taskDefinition.taskDefinitionArn' --output text)"
 network="$(json "$outputs" migration_network_configuration.value)"
 AWS_REGION="${AWS_REGION:-$(json "$(cat "$dir/cdk.tf.json")" provider.aws.0.region)}"
 export AWS_REGION

@@ -35,7 +35,11 @@ case "$1 $2" in
   "ecs run-task") echo '${JSON.stringify({ tasks: [{ taskArn: task.taskArn }], failures: [] })}' ;;
   "ecs wait") exit 0 ;;
   "ecs describe-tasks") echo '${JSON.stringify({ tasks: [task] })}' ;;
-  "ecs describe-task-definition") echo "/faq-stg/web/migrate" ;;
+  "ecs describe-task-definition")
+    case "$*" in
+      *awslogs-group*) echo "/faq-stg/web/migrate" ;;
+      *) echo "arn:aws:ecs:eu-west-1:123456789012:task-definition/faq-stg-migrate:8" ;;
+    esac ;;
   "logs tail") echo "Applying faq.0001_initial... OK" ;;
 esac
 `,
@@ -51,13 +55,15 @@ esac
 }
 
 describe("scripts/migrate.sh", () => {
-  it("runs the migration task with the stage's outputs and exits 0 when the migrations succeed", () => {
+  it("runs the latest migration task revision with the stage's outputs and exits 0 when the migrations succeed", () => {
     const { status, calls, stdout } = run(["staging"], { exitCode: 0 });
     expect(status).toBe(0);
     expect(calls).toContain("output -json");
     const runTask = calls.split("\n").find((l) => l.startsWith("aws ecs run-task"))!;
     expect(runTask).toContain("--cluster faq-stg-cluster");
-    expect(runTask).toContain("--task-definition arn:aws:ecs:eu-west-1:123456789012:task-definition/faq-stg-migrate:7");
+    // The output names revision 7; a targeted apply has just registered 8.
+    expect(calls).toContain("aws ecs describe-task-definition --task-definition faq-stg-migrate --query taskDefinition.taskDefinitionArn");
+    expect(runTask).toContain("--task-definition arn:aws:ecs:eu-west-1:123456789012:task-definition/faq-stg-migrate:8");
     expect(runTask).toContain("--launch-type FARGATE");
     expect(runTask).toContain(`--network-configuration ${JSON.stringify(OUTPUTS.migration_network_configuration.value)}`);
     expect(runTask).toContain("region=eu-west-1");
