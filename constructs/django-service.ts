@@ -438,7 +438,7 @@ export class DjangoService extends Construct {
       ],
       environment,
       secrets,
-      portMappings: [],
+      // No port mappings: Gunicorn listens on loopback only; nginx reaches it inside the task's network namespace.
       mountPoints: [
         { sourceVolume: "app-tmp", containerPath: "/tmp", readOnly: false },
         // ECS Exec's agent writes here; a read-only root filesystem needs them as volumes (aws/containers-roadmap#1359).

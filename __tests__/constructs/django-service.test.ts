@@ -155,7 +155,7 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     // The pushed image: the task definition changes exactly when nginx/ does, after the push.
     expect(nginx.image).toBe("${docker_registry_image.nginx-image_registry-image_2D211BF7.name}");
     expect(nginx.portMappings).toEqual([{ containerPort: NGINX_PORT, protocol: "tcp" }]);
-    expect(django.portMappings).toEqual([]);
+    expect(django.portMappings).toBeUndefined();
     expect(arg(django.command, "--bind")).toBe("127.0.0.1:8000");
     expect(loadBalancer.attached).toHaveLength(1);
     expect(loadBalancer.attached[0].targetGroup).toBe(web.targetGroup);
