@@ -276,6 +276,22 @@ const webSchema = z.strictObject({
   cacheTtlSeconds: int(0, 31_536_000),
   /** nginx images kept in ECR by the lifecycle policy. */
   nginxImagesRetained: int(1, 1000),
+  /** Gunicorn's WSGI application, module:callable. @default "config.wsgi:application" */
+  wsgiApplication: text(/^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$/, 'a WSGI application such as "config.wsgi:application"').default(
+    "config.wsgi:application",
+  ),
+  /** Gunicorn --timeout: a worker silent this long is killed; below the load balancer idle timeout. @default 30 */
+  gunicornTimeoutSeconds: int(1, 3600).default(30),
+  /** Numeric uid:gid the app containers run as (never 0); the app image's files and volumes belong to it. @default "1000:1000" */
+  containerUser: z
+    .string({ error: 'must be a numeric "uid:gid"' })
+    .regex(/^\d+:\d+$/, { error: 'is not a numeric "uid:gid" such as "1000:1000"' })
+    .refine((u) => !u.split(":").some((id) => Number(id) === 0), { error: "must not be root (uid or gid 0)" })
+    .default("1000:1000"),
+  /** The app's settings.STATIC_ROOT: collectstatic writes there; the volume mounted there is what nginx serves. @default "/srv/static" */
+  staticRoot: text(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, 'an absolute path such as "/srv/static"').default("/srv/static"),
+  /** CPU architecture of the tasks; the app image must be built for it, the nginx image is. @default "X86_64" */
+  cpuArchitecture: z.enum(["X86_64", "ARM64"], { error: 'must be "X86_64" or "ARM64"' }).default("X86_64"),
 });
 
 const qdrantSchema = z.strictObject({
@@ -492,6 +508,22 @@ const crossFieldRules: readonly CrossFieldRule[] = [
       }
       if (web.healthCheck.timeoutSeconds >= web.healthCheck.intervalSeconds) {
         problem(["web", "healthCheck", "timeoutSeconds"], `must be below web.healthCheck.intervalSeconds (${web.healthCheck.intervalSeconds})`);
+      }
+      // A request that started just before draining may run for the whole Gunicorn timeout.
+      if (web.deregistrationDelaySeconds < web.gunicornTimeoutSeconds) {
+        problem(
+          ["web", "deregistrationDelaySeconds"],
+          `must be at least web.gunicornTimeoutSeconds (${web.gunicornTimeoutSeconds}) so in-flight requests finish while the task drains`,
+        );
+      }
+    },
+  },
+  {
+    reads: ["web", "edge"],
+    check: ({ web, edge }, problem) => {
+      // Gunicorn must give up before the load balancer does, or clients see the ALB's 504 and the worker keeps going.
+      if (web.gunicornTimeoutSeconds >= edge.idleTimeoutSeconds) {
+        problem(["web", "gunicornTimeoutSeconds"], `must be below edge.idleTimeoutSeconds (${edge.idleTimeoutSeconds})`);
       }
     },
   },

@@ -1,0 +1,653 @@
+/**
+ * The web application on ECS Fargate: one task of Django + Gunicorn (bound to
+ * 127.0.0.1:8000) fronted by an nginx sidecar on 8080, which is what the load
+ * balancer's target group reaches. A short-lived `static-files` container runs
+ * `collectstatic` into a volume nginx serves from /srv/static. Secrets come from
+ * Secrets Manager through `secrets` only. Also: the service (circuit breaker with
+ * rollback, ECS Exec), its autoscaling, the migration task definition, the IAM
+ * roles, log groups and security group.
+ *
+ * @example
+ * const web = new DjangoService(this, "web", {
+ *   namePrefix: stage.namePrefix, region: stage.region, web: stage.web, appImage: stage.appImage,
+ *   nginxImageUri: nginxImage.imageUri, nginxRepositoryArn: nginxImage.repository.arn,
+ *   domainName: stage.domain.name, vpcId: network.vpc.id, vpcCidr: stage.network.vpcCidr,
+ *   subnetIds: network.privateSubnets.map((s) => s.id), cluster, logsKmsKeyArn: logsKey.key.arn,
+ *   logRetentionDays: stage.logRetentionDays, secretsKmsKeyArn: secretsKey.key.arn,
+ *   database, cache, qdrant, qdrantCollectionName: stage.qdrant.collectionName,
+ *   loadBalancer: edge, loadBalancerArnSuffix: edge.loadBalancer.arnSuffix,
+ * });
+ * // web.service.name, web.migrationTaskDefinition.arn, web.migrationNetworkConfiguration
+ */
+import { Construct } from "constructs";
+import { type ITerraformDependable } from "cdktf";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { AppImage } from "../config/load";
+import type { StageConfig } from "../config/schema";
+import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
+import type { ServiceCluster } from "./service-cluster";
+
+/** The stage's validated `web` section. */
+export type WebSettings = StageConfig["web"];
+
+/** Something owning a security group that clients are admitted to (the cross-branch `allowFrom` contract). */
+export interface AdmitsClients {
+  /** Its security group. */
+  readonly securityGroup: { readonly id: string };
+  /** Admits `securityGroupId` on its own port(s). */
+  allowFrom(securityGroupId: string, description: string): void;
+}
+
+/** What the service needs of the PostgreSQL database (satisfied by PostgresDatabase). */
+export interface DatabaseEndpoint extends AdmitsClients {
+  readonly address: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** The RDS-managed secret: a JSON object whose `password` key is read. */
+  readonly masterUserSecretArn: string;
+}
+
+/** What the service needs of Redis (satisfied by RedisCache). */
+export interface CacheEndpoint extends AdmitsClients {
+  readonly port: number;
+  /** Secret whose whole value is the rediss:// URL. */
+  readonly urlSecretArn: string;
+}
+
+/** What the service needs of Qdrant (satisfied by QdrantService). */
+export interface QdrantEndpoint extends AdmitsClients {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  /** Secret whose whole value is the API key. */
+  readonly apiKeySecretArn: string;
+}
+
+/** Options of `attachTargetGroup` (the cross-branch HttpsLoadBalancer contract). */
+export interface TargetGroupAttachment {
+  readonly targetSecurityGroupId: string;
+  readonly port: number;
+  readonly hostHeaders?: string[];
+  readonly pathPatterns?: string[];
+  readonly priority?: number;
+}
+
+/** What the service needs of the load balancer (satisfied by HttpsLoadBalancer). */
+export interface TargetGroupAttachable {
+  /** Routes HTTPS traffic to the target group and opens the ALB <-> target security groups on `port`. */
+  attachTargetGroup(targetGroup: LbTargetGroup, options: TargetGroupAttachment): void;
+  /** The HTTPS listener: the service waits for it (a target group must belong to a load balancer first). */
+  readonly httpsListener: ITerraformDependable;
+}
+
+export interface DjangoServiceProps {
+  /** Prefix of resource names. */
+  readonly namePrefix: string;
+  /** Region of the stage (awslogs driver). */
+  readonly region: string;
+  /** The stage's web settings: sizing, Gunicorn, health check, scaling, application settings. */
+  readonly web: WebSettings;
+  /** The application image (an ECR repository URI and an immutable tag). */
+  readonly appImage: AppImage;
+  /** The nginx sidecar image, repository:tag (NginxImage.imageUri). */
+  readonly nginxImageUri: string;
+  /** ARN of the nginx image's ECR repository (the execution role may pull from it). */
+  readonly nginxRepositoryArn: string;
+  /** Public hostname: nginx's APP_DOMAIN, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, the Host of container health checks. */
+  readonly domainName: string;
+  /**
+   * Other public hostnames the application answers to (ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS).
+   * @default - none
+   */
+  readonly alternativeDomainNames?: readonly string[];
+  /** VPC of the tasks. */
+  readonly vpcId: string;
+  /** VPC range: nginx trusts X-Forwarded-For only from it (VPC_CIDR). */
+  readonly vpcCidr: string;
+  /** Private subnets, one per AZ: Fargate spreads the tasks over their AZs. */
+  readonly subnetIds: readonly string[];
+  /** The stage's ECS cluster (its exec session log group is written by the task role). */
+  readonly cluster: ServiceCluster;
+  /** Key of the stage's log groups; ServiceCluster also encrypts the ECS Exec channel with it. */
+  readonly logsKmsKeyArn: string;
+  /** Retention of the log groups. */
+  readonly logRetentionDays: number;
+  /** The stage's secrets key: encrypts the secrets created here; the execution role may decrypt with it. */
+  readonly secretsKmsKeyArn: string;
+  /**
+   * Other keys encrypting the secrets read (e.g. if the RDS-managed secret uses another key).
+   * @default - none: every secret read is encrypted with secretsKmsKeyArn
+   */
+  readonly additionalSecretsKmsKeyArns?: readonly string[];
+  /** The database: DB_* settings, DB_PASSWORD, and it admits the tasks. */
+  readonly database: DatabaseEndpoint;
+  /** Redis: REDIS_URL, and it admits the tasks. */
+  readonly cache: CacheEndpoint;
+  /** Qdrant: QDRANT_HOST/PORT, QDRANT_API_KEY, and it admits the tasks. */
+  readonly qdrant: QdrantEndpoint;
+  /** QDRANT_COLLECTION_NAME. */
+  readonly qdrantCollectionName: string;
+  /** The load balancer the target group is attached to. */
+  readonly loadBalancer: TargetGroupAttachable;
+  /** The load balancer's ARN suffix (request-count autoscaling label, alarms). */
+  readonly loadBalancerArnSuffix: string;
+  /**
+   * Refuse `terraform destroy` of the secrets created here (lifecycle prevent_destroy).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/** nginx's port: what the target group and the tasks' security group use. */
+export const NGINX_PORT = 8080;
+/** Gunicorn's loopback port, reachable only from inside the task. */
+export const GUNICORN_PORT = 8000;
+/** Where nginx serves /static/ from (the cross-branch nginx contract). */
+export const NGINX_STATIC_PATH = "/srv/static";
+/** The nginx unprivileged image's user. */
+export const NGINX_USER = "101:101";
+/** Container names. */
+export const CONTAINERS = { app: "django", nginx: "nginx", staticFiles: "static-files", migrate: "migrate" } as const;
+
+/** `arn:aws:ecr:<region>:<account>:repository/<name>` of an ECR image repository URI, or undefined. */
+export function ecrRepositoryArn(repositoryUri: string): string | undefined {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/(.+)$/.exec(repositoryUri);
+  if (!m) return undefined;
+  const partition = m[3] ? "aws-cn" : "aws";
+  return `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[4]}`;
+}
+
+type KeyValue = { name: string; value: string };
+type SecretRef = { name: string; valueFrom: string };
+
+export class DjangoService extends Construct {
+  /** Security group of the tasks (the load balancer, database, Redis and Qdrant admit it). */
+  public readonly securityGroup: SecurityGroup;
+  /** The web task definition (django + nginx + static-files). */
+  public readonly taskDefinition: EcsTaskDefinition;
+  /** The one-off migration task definition (`python manage.py migrate --noinput`). */
+  public readonly migrationTaskDefinition: EcsTaskDefinition;
+  /** The ECS service. */
+  public readonly service: EcsService;
+  /** Target group of type ip, HTTP on nginx's port. */
+  public readonly targetGroup: LbTargetGroup;
+  /** Role ECS uses to pull images, read the secrets and write the logs. */
+  public readonly executionRole: IamRole;
+  /** Role of the application itself: ECS Exec's channel only. */
+  public readonly taskRole: IamRole;
+  /** SECRET_KEY, generated at creation. */
+  public readonly secretKeySecret: SecretsmanagerSecret;
+  /** GEMINI_API_KEY, created empty: a person fills it (see docs/web-service.md). */
+  public readonly geminiApiKeySecret: SecretsmanagerSecret;
+  /** Log group per container, by container name. */
+  public readonly logGroups: Record<(typeof CONTAINERS)[keyof typeof CONTAINERS], CloudwatchLogGroup>;
+  /** Autoscaling target of the service's desired count. */
+  public readonly scalingTarget: AppautoscalingTarget;
+  /** Target tracking on average CPU. */
+  public readonly cpuScalingPolicy: AppautoscalingPolicy;
+  /** Target tracking on ALB requests per target. */
+  public readonly requestScalingPolicy: AppautoscalingPolicy;
+  /** Gunicorn worker processes per task (WEB_CONCURRENCY). */
+  public readonly gunicornWorkers: number;
+  /** The secret ARNs the execution role may read, by environment variable name. */
+  public readonly secretArns: Readonly<Record<string, string>>;
+  /** `--network-configuration` of `aws ecs run-task` for the migration task. */
+  public readonly migrationNetworkConfiguration: {
+    readonly awsvpcConfiguration: { readonly subnets: string[]; readonly securityGroups: string[]; readonly assignPublicIp: "DISABLED" };
+  };
+
+  constructor(scope: Construct, id: string, props: DjangoServiceProps) {
+    super(scope, id);
+    const web = props.web;
+    const alternativeDomainNames = props.alternativeDomainNames ?? [];
+    const additionalKeys = props.additionalSecretsKmsKeyArns ?? [];
+    const preventDestroy = props.preventDestroy ?? false;
+    const prefix = props.namePrefix;
+
+    const size = fargateSizeProblem(web.cpu, web.memoryMiB);
+    if (size) throw new Error(`DjangoService ${id}: web.memoryMiB ${web.memoryMiB} ${size}`);
+    if (props.subnetIds.length === 0) throw new Error(`DjangoService ${id}: subnetIds must list at least one subnet, got none`);
+    if (web.minTasks > web.maxTasks) {
+      throw new Error(`DjangoService ${id}: web.minTasks (${web.minTasks}) must not exceed web.maxTasks (${web.maxTasks})`);
+    }
+    const appRepositoryArn = ecrRepositoryArn(props.appImage.repository);
+    if (!appRepositoryArn) {
+      throw new Error(
+        `DjangoService ${id}: appImage.repository must be an ECR repository URI (<account>.dkr.ecr.<region>.amazonaws.com/<name>) ` +
+          `so the execution role can be limited to it, got "${props.appImage.repository}"`,
+      );
+    }
+
+    this.gunicornWorkers = web.gunicornWorkers ?? gunicornWorkersFor(web.cpu);
+    const appImage = `${props.appImage.repository}:${props.appImage.tag}`;
+    const hosts = [props.domainName, ...alternativeDomainNames];
+
+    // --- secrets created here ---
+    const lifecycle = preventDestroy ? { preventDestroy: true } : undefined;
+    this.secretKeySecret = new SecretsmanagerSecret(this, "secret-key", {
+      name: `${prefix}/web/secret-key`,
+      description: `Django SECRET_KEY of ${prefix} (generated at creation)`,
+      kmsKeyId: props.secretsKmsKeyArn,
+      lifecycle,
+    });
+    const generated = new DataAwsSecretsmanagerRandomPassword(this, "secret-key-value", {
+      passwordLength: 64,
+      excludePunctuation: true,
+    });
+    new SecretsmanagerSecretVersion(this, "secret-key-version", {
+      secretId: this.secretKeySecret.id,
+      secretString: generated.randomPassword,
+      // The data source yields a new password on every read: keep the first one (rotate by putting a new value).
+      lifecycle: { ignoreChanges: ["secret_string"] },
+    });
+    // No version on purpose: only a person can supply the key (aws secretsmanager put-secret-value, docs/web-service.md).
+    this.geminiApiKeySecret = new SecretsmanagerSecret(this, "gemini-api-key", {
+      name: `${prefix}/web/gemini-api-key`,
+      description: `GEMINI_API_KEY of ${prefix}: filled by hand with aws secretsmanager put-secret-value`,
+      kmsKeyId: props.secretsKmsKeyArn,
+      lifecycle,
+    });
+
+    this.secretArns = {
+      SECRET_KEY: this.secretKeySecret.arn,
+      DB_PASSWORD: props.database.masterUserSecretArn,
+      REDIS_URL: props.cache.urlSecretArn,
+      GEMINI_API_KEY: this.geminiApiKeySecret.arn,
+      QDRANT_API_KEY: props.qdrant.apiKeySecretArn,
+    };
+    const secrets: SecretRef[] = Object.entries(this.secretArns).map(([name, arn]) => ({
+      name,
+      // ECS reads one JSON key of a secret with <arn>:<json-key>:<version-stage>:<version-id>.
+      valueFrom: name === "DB_PASSWORD" ? `${arn}:password::` : arn,
+    }));
+
+    // --- the application's settings contract (plain values only) ---
+    const environment: KeyValue[] = [
+      ["DJANGO_SETTINGS_MODULE", web.djangoSettingsModule],
+      ["DJANGO_ENV", "production"],
+      ["DEBUG", "False"],
+      ["ALLOWED_HOSTS", hosts.join(",")],
+      ["CSRF_TRUSTED_ORIGINS", hosts.map((h) => `https://${h}`).join(",")],
+      ["SECURE_SSL_REDIRECT", "True"],
+      ["DB_HOST", props.database.address],
+      ["DB_PORT", String(props.database.port)],
+      ["DB_NAME", props.database.databaseName],
+      ["DB_USER", props.database.masterUsername],
+      ["QDRANT_HOST", props.qdrant.host],
+      ["QDRANT_PORT", String(props.qdrant.httpPort)],
+      ["QDRANT_COLLECTION_NAME", props.qdrantCollectionName],
+      ["RAG_EMBEDDING_TYPE", web.ragEmbeddingType],
+      ["RAG_LOCAL_EMBEDDING_MODEL", web.ragLocalEmbeddingModel],
+      ["RAG_VECTOR_DIMENSION", String(web.ragVectorDimension)],
+      ["RAG_SIMILARITY_THRESHOLD", String(web.ragSimilarityThreshold)],
+      ["GEMINI_MODEL", web.geminiModel],
+      ["CACHE_TTL", String(web.cacheTtlSeconds)],
+      ["WEB_CONCURRENCY", String(this.gunicornWorkers)],
+    ].map(([name, value]) => ({ name, value }));
+
+    // --- log groups, one per container ---
+    const logGroup = (container: string) =>
+      new CloudwatchLogGroup(this, `${container}-logs`, {
+        name: `/${prefix}/web/${container}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logsKmsKeyArn,
+      });
+    this.logGroups = {
+      django: logGroup(CONTAINERS.app),
+      nginx: logGroup(CONTAINERS.nginx),
+      "static-files": logGroup(CONTAINERS.staticFiles),
+      migrate: logGroup(CONTAINERS.migrate),
+    };
+    const logging = (container: keyof DjangoService["logGroups"]) => ({
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": this.logGroups[container].name,
+        "awslogs-region": props.region,
+        "awslogs-stream-prefix": container,
+        // A slow log pipeline must not block the application's writes to stdout.
+        mode: "non-blocking",
+        "max-buffer-size": "25m",
+      },
+    });
+
+    // --- IAM ---
+    const assumedByEcsTasks = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    this.executionRole = new IamRole(this, "execution-role", {
+      name: `${prefix}-web-execution`,
+      description: "ECS pulls the web images, reads the web secrets and writes the web logs",
+      assumeRolePolicy: assumedByEcsTasks,
+    });
+    new IamRolePolicy(this, "execution-policy", {
+      role: this.executionRole.id,
+      name: "pull-read-secrets-write-logs",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+          {
+            Sid: "PullImages",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: [appRepositoryArn, props.nginxRepositoryArn],
+          },
+          {
+            Sid: "ReadSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: Object.values(this.secretArns),
+          },
+          {
+            Sid: "DecryptSecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: [props.secretsKmsKeyArn, ...additionalKeys],
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
+          },
+          {
+            Sid: "WriteLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: Object.values(this.logGroups).map((g) => `${g.arn}:*`),
+          },
+        ],
+      }),
+    });
+
+    this.taskRole = new IamRole(this, "task-role", {
+      name: `${prefix}-web-task`,
+      description: "The web application: ECS Exec's channel and nothing else",
+      assumeRolePolicy: assumedByEcsTasks,
+    });
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html (IAM permissions; logging; KMS)
+    new IamRolePolicy(this, "task-policy", {
+      role: this.taskRole.id,
+      name: "ecs-exec",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ExecChannel",
+            Effect: "Allow",
+            Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            Resource: "*",
+          },
+          { Sid: "ExecChannelKey", Effect: "Allow", Action: "kms:Decrypt", Resource: props.logsKmsKeyArn },
+          { Sid: "ExecSessionLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+          {
+            Sid: "ExecSessionLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            Resource: `${props.cluster.execLogGroup.arn}:*`,
+          },
+        ],
+      }),
+    });
+
+    // --- containers ---
+    const healthCheckStartSeconds = Math.min(web.healthCheckGracePeriodSeconds, 300);
+    const gracefulTimeout = Math.max(1, web.stopTimeoutSeconds - Math.min(5, Math.floor(web.stopTimeoutSeconds / 2)));
+    const healthProbe =
+      "import http.client,sys;" +
+      `c=http.client.HTTPConnection('127.0.0.1',${GUNICORN_PORT},timeout=4);` +
+      `c.request('GET','${web.healthCheck.path}',headers={'Host':'${props.domainName}','X-Forwarded-Proto':'https'});` +
+      "sys.exit(0 if c.getresponse().status==200 else 1)";
+
+    const appContainer = {
+      name: CONTAINERS.app,
+      image: appImage,
+      essential: true,
+      user: web.containerUser,
+      readonlyRootFilesystem: true,
+      command: [
+        "gunicorn",
+        web.wsgiApplication,
+        "--bind",
+        `127.0.0.1:${GUNICORN_PORT}`,
+        "--workers",
+        String(this.gunicornWorkers),
+        "--threads",
+        String(web.gunicornThreads),
+        "--timeout",
+        String(web.gunicornTimeoutSeconds),
+        "--graceful-timeout",
+        String(gracefulTimeout),
+        "--worker-tmp-dir",
+        "/tmp",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+      ],
+      environment,
+      secrets,
+      // No port mappings: Gunicorn listens on loopback only; nginx reaches it inside the task's network namespace.
+      mountPoints: [
+        { sourceVolume: "app-tmp", containerPath: "/tmp", readOnly: false },
+        // ECS Exec's agent writes here; a read-only root filesystem needs them as volumes (aws/containers-roadmap#1359).
+        { sourceVolume: "exec-agent-state", containerPath: "/var/lib/amazon", readOnly: false },
+        { sourceVolume: "exec-agent-logs", containerPath: "/var/log/amazon", readOnly: false },
+      ],
+      healthCheck: {
+        command: ["CMD", "python", "-c", healthProbe],
+        interval: 15,
+        timeout: 5,
+        retries: 3,
+        startPeriod: healthCheckStartSeconds,
+      },
+      stopTimeout: web.stopTimeoutSeconds,
+      linuxParameters: { initProcessEnabled: true },
+      logConfiguration: logging(CONTAINERS.app),
+    };
+
+    const staticFilesContainer = {
+      name: CONTAINERS.staticFiles,
+      image: appImage,
+      essential: false,
+      user: web.containerUser,
+      readonlyRootFilesystem: true,
+      command: ["python", "manage.py", "collectstatic", "--noinput"],
+      environment,
+      secrets,
+      mountPoints: [
+        { sourceVolume: "static", containerPath: web.staticRoot, readOnly: false },
+        { sourceVolume: "static-files-tmp", containerPath: "/tmp", readOnly: false },
+      ],
+      logConfiguration: logging(CONTAINERS.staticFiles),
+    };
+
+    const nginxContainer = {
+      name: CONTAINERS.nginx,
+      image: props.nginxImageUri,
+      essential: true,
+      user: NGINX_USER,
+      readonlyRootFilesystem: true,
+      portMappings: [{ containerPort: NGINX_PORT, protocol: "tcp" }],
+      environment: [
+        { name: "APP_DOMAIN", value: props.domainName },
+        { name: "VPC_CIDR", value: props.vpcCidr },
+        { name: "HEALTH_CHECK_PATH", value: web.healthCheck.path },
+      ],
+      mountPoints: [
+        { sourceVolume: "nginx-tmp", containerPath: "/tmp", readOnly: false },
+        { sourceVolume: "static", containerPath: NGINX_STATIC_PATH, readOnly: true },
+      ],
+      dependsOn: [
+        // A failed collectstatic stops the task (and so the deployment) rather than serving pages without assets.
+        { containerName: CONTAINERS.staticFiles, condition: "SUCCESS" },
+        { containerName: CONTAINERS.app, condition: "HEALTHY" },
+      ],
+      healthCheck: {
+        command: ["CMD", "curl", "-fsS", `http://127.0.0.1:${NGINX_PORT}/nginx-health`],
+        interval: 15,
+        timeout: 5,
+        retries: 3,
+        startPeriod: 10,
+      },
+      stopTimeout: web.stopTimeoutSeconds,
+      linuxParameters: { initProcessEnabled: true },
+      logConfiguration: logging(CONTAINERS.nginx),
+    };
+
+    const taskBase = {
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(web.cpu),
+      memory: String(web.memoryMiB),
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: web.cpuArchitecture },
+      // Keep earlier revisions registered, so a rollback can name one (docs/web-service.md).
+      skipDestroy: true,
+    };
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      ...taskBase,
+      family: `${prefix}-web`,
+      containerDefinitions: JSON.stringify([appContainer, staticFilesContainer, nginxContainer]),
+      volume: ["app-tmp", "static-files-tmp", "nginx-tmp", "static", "exec-agent-state", "exec-agent-logs"].map((name) => ({ name })),
+    });
+
+    const migrateContainer = {
+      name: CONTAINERS.migrate,
+      image: appImage,
+      essential: true,
+      user: web.containerUser,
+      readonlyRootFilesystem: true,
+      command: ["python", "manage.py", "migrate", "--noinput"],
+      environment,
+      secrets,
+      mountPoints: [{ sourceVolume: "migrate-tmp", containerPath: "/tmp", readOnly: false }],
+      stopTimeout: web.stopTimeoutSeconds,
+      logConfiguration: logging(CONTAINERS.migrate),
+    };
+    this.migrationTaskDefinition = new EcsTaskDefinition(this, "migration-task-definition", {
+      ...taskBase,
+      family: `${prefix}-migrate`,
+      containerDefinitions: JSON.stringify([migrateContainer]),
+      volume: [{ name: "migrate-tmp" }],
+    });
+
+    // --- network ---
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${prefix}-web-tasks`,
+      description: "Web tasks: nginx from the load balancer; out to the data stores, Qdrant and HTTPS",
+      vpcId: props.vpcId,
+      tags: { Name: `${prefix}-web-tasks` },
+    });
+    const sg = this.securityGroup.id;
+    const egress = (name: string, description: string, port: number, to: { referencedSecurityGroupId?: string; cidrIpv4?: string }) =>
+      new VpcSecurityGroupEgressRule(this, `egress-${name}`, {
+        securityGroupId: sg,
+        description,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        ...to,
+      });
+    // AWS APIs (ECR, Secrets Manager, Logs, SSM) and the Gemini API are HTTPS endpoints outside the VPC or behind endpoints.
+    egress("https", "HTTPS to AWS APIs and the Gemini API", 443, { cidrIpv4: "0.0.0.0/0" });
+    egress("database", "PostgreSQL", props.database.port, { referencedSecurityGroupId: props.database.securityGroup.id });
+    egress("cache", "Redis", props.cache.port, { referencedSecurityGroupId: props.cache.securityGroup.id });
+    egress("qdrant-http", "Qdrant HTTP", props.qdrant.httpPort, { referencedSecurityGroupId: props.qdrant.securityGroup.id });
+    egress("qdrant-grpc", "Qdrant gRPC", props.qdrant.grpcPort, { referencedSecurityGroupId: props.qdrant.securityGroup.id });
+    props.database.allowFrom(sg, "web tasks");
+    props.cache.allowFrom(sg, "web tasks");
+    props.qdrant.allowFrom(sg, "web tasks");
+
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      name: `${prefix}-web`,
+      targetType: "ip",
+      protocol: "HTTP",
+      port: NGINX_PORT,
+      vpcId: props.vpcId,
+      deregistrationDelay: String(web.deregistrationDelaySeconds),
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: web.healthCheck.path,
+        matcher: "200",
+        interval: web.healthCheck.intervalSeconds,
+        timeout: web.healthCheck.timeoutSeconds,
+        healthyThreshold: web.healthCheck.healthyThreshold,
+        unhealthyThreshold: web.healthCheck.unhealthyThreshold,
+      },
+    });
+    props.loadBalancer.attachTargetGroup(this.targetGroup, { targetSecurityGroupId: sg, port: NGINX_PORT });
+
+    this.migrationNetworkConfiguration = {
+      awsvpcConfiguration: { subnets: [...props.subnetIds], securityGroups: [sg], assignPublicIp: "DISABLED" },
+    };
+
+    // --- service ---
+    this.service = new EcsService(this, "service", {
+      name: `${prefix}-web`,
+      cluster: props.cluster.cluster.id,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      desiredCount: web.desiredCount,
+      // Fargate places tasks across the subnets' AZs itself (it takes no placement strategies); rebalancing keeps them spread.
+      availabilityZoneRebalancing: "ENABLED",
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [sg], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: this.targetGroup.arn, containerName: CONTAINERS.nginx, containerPort: NGINX_PORT }],
+      healthCheckGracePeriodSeconds: web.healthCheckGracePeriodSeconds,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      enableExecuteCommand: true,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      // Autoscaling owns the desired count after creation.
+      lifecycle: { ignoreChanges: ["desired_count"] },
+      dependsOn: [props.loadBalancer.httpsListener],
+    });
+
+    // --- autoscaling ---
+    this.scalingTarget = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${props.cluster.cluster.name}/${this.service.name}`,
+      minCapacity: web.minTasks,
+      maxCapacity: web.maxTasks,
+    });
+    const tracking = (name: string, predefinedMetricType: string, targetValue: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, `${name}-scaling`, {
+        name: `${prefix}-web-${name}`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: this.scalingTarget.serviceNamespace,
+        scalableDimension: this.scalingTarget.scalableDimension,
+        resourceId: this.scalingTarget.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue,
+          scaleInCooldown: web.scaleInCooldownSeconds,
+          scaleOutCooldown: web.scaleOutCooldownSeconds,
+          predefinedMetricSpecification: { predefinedMetricType, resourceLabel },
+        },
+      });
+    this.cpuScalingPolicy = tracking("cpu", "ECSServiceAverageCPUUtilization", web.cpuTargetPercent);
+    this.requestScalingPolicy = tracking(
+      "requests",
+      "ALBRequestCountPerTarget",
+      web.requestsPerTargetPerMinute,
+      `${props.loadBalancerArnSuffix}/${this.targetGroup.arnSuffix}`,
+    );
+  }
+}
