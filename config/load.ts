@@ -8,7 +8,7 @@
  * when the whole configuration is valid.
  */
 import { z } from "zod";
-import { crossFieldProblems, stageFieldsSchema, stageSchema, type StageConfig } from "./schema";
+import { crossFieldProblems, stageFieldsSchema, type StageConfig } from "./schema";
 
 /** The application image, which is built elsewhere and handed to the stacks. */
 export interface AppImage {
@@ -83,11 +83,12 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], root: unknown,
 }
 
 /**
- * When some fields of a stage are invalid, zod skips the stage's cross-field
- * rules. Run the ones whose sections are valid on their own, so a single run
- * lists every problem it can.
+ * Runs the cross-field rules over the sections of a stage that are valid on
+ * their own, so that one run lists every problem it can, and no rule reasons
+ * on a value that already failed its own check. A value the rule names but the
+ * input left out (a default) is shown as the default.
  */
-function salvagedCrossFieldProblems(input: unknown, stageName: string): string[] {
+function crossFieldProblemLines(input: unknown, stageName: string): string[] {
   if (input === null || typeof input !== "object") return [];
   const raw = input as Record<string, unknown>;
   const sections: Record<string, unknown> = {};
@@ -101,7 +102,10 @@ function salvagedCrossFieldProblems(input: unknown, stageName: string): string[]
   }
   const lines: string[] = [];
   crossFieldProblems(sections, valid, (path, message) => {
-    lines.push(...formatIssues([{ code: "custom", path, message, input: undefined }], raw, [stageName]));
+    const given = valueAt(raw, path);
+    const fallback = valueAt(sections, path);
+    const value = given !== MISSING ? show(given) : fallback === MISSING || fallback === undefined ? show(fallback) : `(default ${show(fallback)})`;
+    lines.push(`${pathText([stageName, ...path])}: ${value} ${message}`);
   });
   return lines;
 }
@@ -140,13 +144,10 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
       problems.push(`${name}: is not a valid stage name (lower-case letters, digits, hyphens; it becomes the stack name)`);
       continue;
     }
-    const result = stageSchema.safeParse(input);
-    if (result.success) parsed.push({ ...result.data, name, appImage });
-    else {
-      // zod runs the cross-field rules only when every field is valid; the salvage may repeat them then.
-      const lines = [...formatIssues(result.error.issues, input, [name]), ...salvagedCrossFieldProblems(input, name)];
-      problems.push(...new Set(lines));
-    }
+    const result = stageFieldsSchema.safeParse(input);
+    const lines = [...(result.success ? [] : formatIssues(result.error.issues, input, [name])), ...crossFieldProblemLines(input, name)];
+    if (lines.length > 0) problems.push(...lines);
+    else if (result.success) parsed.push({ ...result.data, name, appImage });
   }
 
   // Rules across stages: names and state locations must not collide.

@@ -196,7 +196,7 @@ const cacheSchema = z.strictObject({
   /** Engine version, e.g. "7.1". */
   engineVersion: text(/^\d+\.\d+$/, 'an engine version such as "7.1"'),
   /** Parameter group family matching engine and version, e.g. "redis7". */
-  parameterGroupFamily: text(/^(redis|valkey)\d+(\.x)?$/, 'a parameter group family such as "redis7"'),
+  parameterGroupFamily: text(/^(redis|valkey)\d+(\.0|\.x)?$/, 'a parameter group family such as "redis7"'),
   /** Node type. */
   nodeType: text(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"'),
   /** Read replicas besides the primary, 0-5. */
@@ -567,7 +567,12 @@ export function crossFieldProblems(stage: Partial<StageFields>, valid: ReadonlyS
   }
 }
 
-/** A whole stage: every field, then every cross-field rule. */
+/**
+ * A whole stage: every field, then every cross-field rule. The loader
+ * (config/load.ts) does not use this: it runs the cross-field rules itself, only
+ * on sections that parsed, because zod also runs refinements over data whose
+ * fields failed non-fatal checks and the rules would then reason on bad values.
+ */
 export const stageSchema = stageFieldsSchema.superRefine((stage, ctx) => {
   crossFieldProblems(stage, new Set(Object.keys(stage)), (path, message) => ctx.addIssue({ code: "custom", path, message }));
 });

@@ -57,6 +57,17 @@ function build() {
   }
 }
 
+/*
+ * cdktf records a full, unlimited-depth stack trace for every token it creates
+ * (tokens/private/stack-trace.js), only to show it when a token fails to resolve.
+ * Formatting those traces was a tenth of a synth here. Format only real errors'
+ * traces (V8's layout); the token bookkeeping objects get an empty trace.
+ */
+Error.prepareStackTrace = (error, frames) =>
+  error instanceof Error
+    ? `${Error.prototype.toString.call(error)}${frames.map((frame) => `\n    at ${frame}`).join("")}`
+    : "";
+
 build();
 const entry = process.argv[2] && process.argv[2].endsWith(".ts") ? process.argv.splice(2, 1)[0] : "main.ts";
 const compiled = path.join(outDir, path.relative(root, path.resolve(root, entry))).replace(/\.ts$/, ".js");

@@ -12,13 +12,18 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
+import { CostBudget } from "../constructs/cost-budget";
+import { DjangoService } from "../constructs/django-service";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
+import { NginxImage } from "../constructs/nginx-image";
 import { PostgresDatabase } from "../constructs/postgres-database";
 import { QdrantService } from "../constructs/qdrant-service";
 import { RedisCache } from "../constructs/redis-cache";
+import { ServiceAlarms } from "../constructs/service-alarms";
 import { ServiceCluster } from "../constructs/service-cluster";
+import { ServiceDashboard } from "../constructs/service-dashboard";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
 
 /** Project name in tags and descriptions. */
@@ -59,7 +64,12 @@ export class StageStack extends TerraformStack {
   public readonly qdrant: QdrantService;
 
   // --- web service (issue 5) fields ---
-
+  /** The nginx sidecar's ECR repository and the image built from nginx/. */
+  public readonly nginxImage: NginxImage;
+  /** The Django web service: task and migration task definitions, service, autoscaling, roles, secrets. */
+  public readonly web: DjangoService;
+  /** The stage's alarms, dashboard and monthly cost budget. */
+  public readonly monitoring: { readonly alarms: ServiceAlarms; readonly dashboard: ServiceDashboard; readonly budget: CostBudget };
 
   constructor(scope: Construct, id: string, props: StageStackProps) {
     super(scope, id);
@@ -206,12 +216,84 @@ export class StageStack extends TerraformStack {
     });
 
     // --- web service (issue 5) ---
+    this.nginxImage = new NginxImage(this, "nginx-image", {
+      repositoryName: `${stage.namePrefix}-nginx`,
+      imagesRetained: stage.web.nginxImagesRetained,
+      platform: stage.web.cpuArchitecture === "ARM64" ? "linux/arm64" : "linux/amd64",
+      preventDestroy: stage.production,
+    });
+
+    this.web = new DjangoService(this, "web", {
+      namePrefix: stage.namePrefix,
+      region: stage.region,
+      web: stage.web,
+      appImage: stage.appImage,
+      nginxImageUri: this.nginxImage.imageUri,
+      nginxRepositoryArn: this.nginxImage.repository.arn,
+      domainName: stage.domain.name,
+      alternativeDomainNames: stage.domain.subjectAlternativeNames,
+      vpcId: this.network.vpc.id,
+      vpcCidr: stage.network.vpcCidr,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      cluster: this.cluster,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      // The RDS-managed master secret is encrypted with the stage secrets key too (PostgresDatabase).
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      database: this.database,
+      cache: this.cache,
+      qdrant: this.qdrant,
+      qdrantCollectionName: stage.qdrant.collectionName,
+      loadBalancer: this.edge,
+      loadBalancerArnSuffix: this.edge.loadBalancer.arnSuffix,
+      preventDestroy: stage.production,
+    });
+
+    // ElastiCache names the nodes of a (cluster-mode disabled) replication group <group id>-001, -002, ...
+    const cacheClusterIds = Array.from(
+      { length: stage.cache.replicas + 1 },
+      (_, i) => `${this.cache.replicationGroup.replicationGroupId}-${String(i + 1).padStart(3, "0")}`,
+    );
+    const monitored = {
+      loadBalancerArnSuffix: this.edge.loadBalancer.arnSuffix,
+      targetGroupArnSuffix: this.web.targetGroup.arnSuffix,
+      clusterName: this.cluster.cluster.name,
+      serviceName: this.web.service.name,
+      databaseInstanceIdentifier: this.database.instance.identifier,
+      cacheClusterIds,
+    };
+    this.monitoring = {
+      alarms: new ServiceAlarms(this, "web-alarms", {
+        namePrefix: stage.namePrefix,
+        alarmTopicArn: this.alarmTopic.topic.arn,
+        thresholds: stage.operations.alarms,
+        ...monitored,
+      }),
+      dashboard: new ServiceDashboard(this, "web-dashboard", { dashboardName: stage.namePrefix, region: stage.region, ...monitored }),
+      budget: new CostBudget(this, "cost-budget", {
+        budgetName: `${stage.namePrefix}-monthly`,
+        limitUsd: stage.operations.monthlyBudgetUsd,
+        thresholdsPercent: stage.operations.budgetAlertThresholdsPercent,
+        topicArn: this.alarmTopic.topic.arn,
+        costAllocationTag: { key: "Stage", value: stage.name }, // the provider's default tag
+      }),
+    };
 
     // --- outputs ---
     new TerraformOutput(this, "url", { value: this.edge.url, description: "Public URL of the application" });
     new TerraformOutput(this, "load_balancer_dns_name", {
       value: this.edge.loadBalancer.dnsName,
       description: "DNS name of the load balancer (point the domain here when DNS is managed elsewhere)",
+    });
+    new TerraformOutput(this, "cluster_name", { value: this.cluster.cluster.name, description: "ECS cluster of the stage" });
+    new TerraformOutput(this, "web_service_name", { value: this.web.service.name, description: "ECS service of the web application" });
+    new TerraformOutput(this, "migration_task_definition_arn", {
+      value: this.web.migrationTaskDefinition.arn,
+      description: "Task definition (with revision) of the one-off migration task",
+    });
+    new TerraformOutput(this, "migration_network_configuration", {
+      value: this.web.migrationNetworkConfiguration,
+      description: "--network-configuration of aws ecs run-task for the migration task (private subnets, web tasks' security group)",
     });
     new TerraformOutput(this, "qdrant_service_name", {
       value: this.qdrant.service.name,

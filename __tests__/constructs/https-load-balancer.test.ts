@@ -32,14 +32,13 @@ describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
     expect(lb.subnets).toHaveLength(stage.network.azCount);
   });
 
-  it("listens on 443 with the configured TLS 1.3 policy and the certificate, answering 404 until a service attaches", () => {
+  it("listens on 443 with the configured TLS 1.3 policy and the certificate, forwarding to the web service it attached", () => {
     expect(https).toMatchObject({ port: 443, protocol: "HTTPS", ssl_policy: stage.edge.sslPolicy });
     expect(stage.edge.sslPolicy).toMatch(/^ELBSecurityPolicy-TLS13-/);
     expect(https.load_balancer_arn).toBe("${aws_lb." + lbName + ".arn}");
     expect(https.certificate_arn).toMatch(/^\$\{aws_acm_certificate_validation\.[^.]+\.certificate_arn\}$/);
-    expect(https.default_action).toEqual([
-      { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" } },
-    ]);
+    // The 404 default before anything attaches is asserted at construct level below.
+    expect(https.default_action).toEqual([{ type: "forward", target_group_arn: "${aws_lb_target_group.web_target-group_00CECBCF.arn}" }]);
   });
 
   it("listens on 80 only to redirect permanently to HTTPS on 443", () => {

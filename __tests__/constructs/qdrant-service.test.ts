@@ -192,14 +192,17 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       expect(stack.qdrant.host).toBe(`qdrant.${prefix}.internal`);
     });
 
-    it("admits 6333 only from the snapshot trigger, until clients are added with allowFrom", () => {
+    it("admits 6333/6334 only from the web service's tasks, and 6333 from the snapshot trigger", () => {
       const rules = resources(parsed, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.security_group_id === qdrantSg);
       rules.forEach(([, r]) => {
         expect(r.cidr_ipv4).toBeUndefined();
         expect(r.cidr_ipv6).toBeUndefined();
         expect(r.referenced_security_group_id).toBeDefined();
       });
-      expect(rules.map(([, r]) => [r.from_port, r.referenced_security_group_id])).toEqual([[6333, triggerSg]]);
+      const webSg = "${aws_security_group.web_security-group_7D897C8C.id}";
+      expect(rules.map(([, r]) => [r.from_port, r.to_port, r.referenced_security_group_id]).sort()).toEqual(
+        [[6333, 6333, triggerSg], [6333, 6333, webSg], [6334, 6334, webSg]].sort(),
+      );
     });
 
     it("alarms to the stage topic when no task is running", () => {

@@ -49,7 +49,9 @@ describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
     secrets.forEach(([, s]) => expect(s.kms_key_id).toMatch(/^\$\{aws_kms_key\.secrets-key_[^.]+\.arn\}$/));
 
     const versions: Record<string, any> = Object.fromEntries(
-      resources(parsed, "aws_secretsmanager_secret_version").map(([, v]) => [parsed.resource.aws_secretsmanager_secret[target(v.secret_id)].name, v]),
+      resources(parsed, "aws_secretsmanager_secret_version")
+        .filter(([, v]) => target(v.secret_id).startsWith("cache_"))
+        .map(([, v]) => [parsed.resource.aws_secretsmanager_secret[target(v.secret_id)].name, v]),
     );
     expect(versions[`${stage.namePrefix}/redis/auth-token`].secret_string).toBe(tokenRef);
     expect(versions[`${stage.namePrefix}/redis/url`].secret_string).toBe(

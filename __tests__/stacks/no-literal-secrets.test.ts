@@ -10,7 +10,8 @@ import { synthStage, STAGE_NAMES } from "../helpers/stages";
 /** Attribute names that carry secret material. */
 const SECRET_NAME = /(password|passwd|auth_token|secret_string|secret_binary|api_key|apikey|access_key|private_key|client_secret|token$)/i;
 /** Names matching SECRET_NAME that are switches or pointers, not secret values. */
-const NOT_A_VALUE = /(_kms_key_id|_arn|_version|_length|_update_strategy)$|^(manage_master_user_password|exclude_|include_|require_)/i;
+// creation_token: EFS's idempotency token for the create call, a name, not a credential.
+const NOT_A_VALUE = /(_kms_key_id|_arn|_version|_length|_update_strategy)$|^(manage_master_user_password|exclude_|include_|require_|creation_token$)/i;
 
 /**
  * Templates allowed where a secret attribute must otherwise be a single reference: every

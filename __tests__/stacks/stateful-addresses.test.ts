@@ -55,6 +55,15 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_cloudwatch_log_group.qdrant_logs_58064411",
   ],
   // web service (issue 5)
+  web: [
+    "aws_secretsmanager_secret.web_secret-key_86D6D04B",
+    "aws_secretsmanager_secret.web_gemini-api-key_6622D830",
+    "aws_ecr_repository.nginx-image_repository_EE2C5F7F",
+    "aws_cloudwatch_log_group.web_django-logs_741E36BB",
+    "aws_cloudwatch_log_group.web_nginx-logs_7150583C",
+    "aws_cloudwatch_log_group.web_static-files-logs_0E097CBD",
+    "aws_cloudwatch_log_group.web_migrate-logs_8CDB7CF1",
+  ],
 };
 
 describe.each(STAGE_NAMES)("stateful addresses of %s", (stageName) => {

@@ -1,0 +1,74 @@
+/**
+ * The web service as wired in each stage: the real data tier, edge and Qdrant
+ * constructs, not the stand-ins of the construct-level tests.
+ */
+import { resource, resources, synthStage, STAGE_NAMES, validStages } from "../helpers/stages";
+
+const WEB_SG = "${aws_security_group.web_security-group_7D897C8C.id}";
+
+describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
+  const stage = validStages().find((s) => s.name === stageName)!;
+  const { parsed } = synthStage(stageName);
+  const task = resource(parsed, "aws_ecs_task_definition", "web_task-definition");
+  const containers: any[] = JSON.parse(task.container_definitions);
+  const django = containers.find((c) => c.name === "django");
+  const nginx = containers.find((c) => c.name === "nginx");
+
+  it("injects the real secrets of every tier, and reads exactly those in the execution role", () => {
+    const secrets = Object.fromEntries(django.secrets.map((s: any) => [s.name, s.valueFrom]));
+    expect(secrets).toEqual({
+      SECRET_KEY: "${aws_secretsmanager_secret.web_secret-key_86D6D04B.arn}",
+      DB_PASSWORD: "${aws_db_instance.database_instance_D7FC2283.master_user_secret[0].secret_arn}:password::",
+      REDIS_URL: "${aws_secretsmanager_secret.cache_url-secret_9F2448D4.arn}",
+      GEMINI_API_KEY: "${aws_secretsmanager_secret.web_gemini-api-key_6622D830.arn}",
+      QDRANT_API_KEY: "${aws_secretsmanager_secret.qdrant_api-key_54F9F446.arn}",
+    });
+    const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_execution-policy").policy);
+    const read = policy.Statement.find((s: any) => s.Action === "secretsmanager:GetSecretValue");
+    expect([...read.Resource].sort()).toEqual(Object.values(secrets).map((v) => String(v).replace(/:password::$/, "")).sort());
+    const decrypt = policy.Statement.find((s: any) => s.Action === "kms:Decrypt");
+    expect(decrypt.Resource).toEqual(["${aws_kms_key.secrets-key_83928A38.arn}"]);
+  });
+
+  it("points the app at the real database, Qdrant and domain", () => {
+    const env = Object.fromEntries(django.environment.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      DB_HOST: "${aws_db_instance.database_instance_D7FC2283.address}",
+      DB_PORT: "5432",
+      DB_NAME: stage.database.databaseName,
+      DB_USER: stage.database.masterUsername,
+      QDRANT_HOST: `qdrant.${stage.namePrefix}.internal`,
+      QDRANT_PORT: "6333",
+      QDRANT_COLLECTION_NAME: stage.qdrant.collectionName,
+      CSRF_TRUSTED_ORIGINS: expect.stringContaining(`https://${stage.domain.name}`),
+    });
+    expect(Object.fromEntries(nginx.environment.map((e: any) => [e.name, e.value]))).toEqual({
+      APP_DOMAIN: stage.domain.name,
+      VPC_CIDR: stage.network.vpcCidr,
+      HEALTH_CHECK_PATH: stage.web.healthCheck.path,
+    });
+  });
+
+  it("wires load balancer -> nginx :8080 -> Gunicorn 127.0.0.1:8000, and admits only the ALB to the tasks", () => {
+    const tg = resource(parsed, "aws_lb_target_group", "web_target-group");
+    expect(tg).toMatchObject({ port: 8080, target_type: "ip", protocol: "HTTP" });
+    expect(tg.health_check.path).toBe(stage.web.healthCheck.path);
+    expect(nginx.portMappings).toEqual([expect.objectContaining({ containerPort: 8080 })]);
+    expect(django.command.join(" ")).toContain("127.0.0.1:8000");
+    const service = resource(parsed, "aws_ecs_service", "web_service");
+    expect(service.load_balancer).toEqual([expect.objectContaining({ container_name: "nginx", container_port: 8080 })]);
+    expect(service.network_configuration.assign_public_ip).toBe(false);
+    const webIngress = resources(parsed, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.security_group_id === WEB_SG);
+    expect(webIngress.map(([, r]) => [r.from_port, r.to_port, r.referenced_security_group_id])).toEqual([
+      [8080, 8080, "${aws_security_group.edge_security-group_93375912.id}"],
+    ]);
+  });
+
+  it("grants the tasks the database, Redis and Qdrant ports, from their security group only", () => {
+    const fromWeb = resources(parsed, "aws_vpc_security_group_ingress_rule")
+      .filter(([, r]) => r.referenced_security_group_id === WEB_SG)
+      .map(([, r]) => r.from_port)
+      .sort();
+    expect(fromWeb).toEqual([5432, 6333, 6334, 6379]);
+  });
+});
