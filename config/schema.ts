@@ -142,7 +142,7 @@ const edgeSchema = z.strictObject({
   accessLogExpirationDays: int(1, 3650),
   /**
    * WAF rate-based rule: requests one client IP may send per 5-minute window before it is blocked (with 429)
-   * until its rate falls. WAF accepts 10 to 2,000,000,000. See docs/config-edge.md for how 300 was chosen.
+   * until its rate falls. WAF accepts 10 to 2,000,000,000. See docs/edge.md for how 300 was chosen.
    */
   wafRateLimitPer5Minutes: z
     .number({ error: "must be a number" })
