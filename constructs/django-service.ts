@@ -38,6 +38,7 @@ import type { AppImage } from "../config/load";
 import type { StageConfig } from "../config/schema";
 import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
 import type { ServiceCluster } from "./service-cluster";
+import { secretReadStatements } from "./iam-statements";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -346,19 +347,7 @@ export class DjangoService extends Construct {
             Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
             Resource: [appRepositoryArn, props.nginxRepositoryArn],
           },
-          {
-            Sid: "ReadSecrets",
-            Effect: "Allow",
-            Action: "secretsmanager:GetSecretValue",
-            Resource: Object.values(this.secretArns),
-          },
-          {
-            Sid: "DecryptSecrets",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: [props.secretsKmsKeyArn, ...additionalKeys],
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
-          },
+          ...secretReadStatements(Object.values(this.secretArns), [props.secretsKmsKeyArn, ...additionalKeys], props.region),
           {
             Sid: "WriteLogs",
             Effect: "Allow",

@@ -31,6 +31,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EncryptionKey } from "./encryption-key";
+import type { DataStoreProps } from "./data-store-props";
 
 /** PostgreSQL's port; the instance listens here and nowhere else. */
 export const POSTGRES_PORT = 5432;
@@ -38,23 +39,8 @@ export const POSTGRES_PORT = 5432;
 /** Log types exported to CloudWatch Logs, each into a log group this construct creates first. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
-export interface PostgresDatabaseProps {
-  /** Prefix of resource names; the instance is `<namePrefix>-postgres`. */
-  readonly namePrefix: string;
-  /** Account owning the database's KMS key. */
-  readonly accountId: string;
-  /** Region of the database's KMS key. */
-  readonly region: string;
-  /** VPC of the security group. */
-  readonly vpcId: string;
-  /** Isolated subnets for the DB subnet group, in at least two AZs. */
-  readonly subnetIds: string[];
-  /** KMS key encrypting the RDS-managed master user secret (the stage's secrets key). */
-  readonly secretsKmsKeyArn: string;
-  /** KMS key encrypting the exported log groups (the stage's logs key). */
-  readonly logsKmsKeyArn: string;
-  /** Retention of the exported log groups. */
-  readonly logRetentionDays: number;
+/** The instance is `<namePrefix>-postgres`. */
+export interface PostgresDatabaseProps extends DataStoreProps {
   /** PostgreSQL 15 minor version, e.g. "15.8". */
   readonly engineVersion: string;
   /** Instance class, e.g. "db.t4g.small". */

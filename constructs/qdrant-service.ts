@@ -47,7 +47,8 @@ import { fargateSizeProblem } from "../config/sizing";
 import { PrivateBucket } from "./private-bucket";
 import { QdrantBackup } from "./qdrant-backup";
 import { NFS_PORT, QdrantStorage } from "./qdrant-storage";
-import { ecrPullStatements, QdrantSnapshots } from "./qdrant-snapshots";
+import { ecrPullStatements, secretReadStatements } from "./iam-statements";
+import { QdrantSnapshots } from "./qdrant-snapshots";
 
 /** Qdrant's HTTP (REST) port. */
 export const QDRANT_HTTP_PORT = 6333;
@@ -381,14 +382,7 @@ export class QdrantService extends Construct {
         Version: "2012-10-17",
         Statement: [
           { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
-          { Sid: "ApiKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.apiKeySecretArn },
-          {
-            Sid: "ApiKeyDecrypt",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: props.secretsKmsKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
-          },
+          ...secretReadStatements([this.apiKeySecretArn], [props.secretsKmsKeyArn], props.region),
           ...ecrPullStatements(image),
         ],
       }),

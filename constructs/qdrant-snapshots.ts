@@ -33,6 +33,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { EncryptionKey } from "./encryption-key";
 import { PrivateBucket } from "./private-bucket";
+import { ecrPullStatements, secretReadStatements } from "./iam-statements";
 
 /** Pinned image of the trigger task: small, with sh and curl, runs as a non-root user (curl_user). */
 export const DEFAULT_SNAPSHOT_TRIGGER_IMAGE = "curlimages/curl:8.11.1";
@@ -42,15 +43,6 @@ export const SNAPSHOT_TRIGGER_CONTAINER = "snapshot";
 
 /** Task group of the trigger tasks; the failure rule matches it. */
 export const SNAPSHOT_TRIGGER_GROUP = "qdrant-snapshot";
-
-/** Execution-role statements pulling `image` when it lives in ECR (e.g. a pull-through cache); none otherwise. */
-export function ecrPullStatements(image: string): object[] {
-  if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(image)) return [];
-  return [
-    { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
-  ];
-}
 
 export interface QdrantSnapshotsProps {
   /** Prefix of resource names. */
@@ -201,14 +193,7 @@ export class QdrantSnapshots extends Construct {
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: `${this.triggerLogGroup.arn}:*`,
           },
-          { Sid: "ApiKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: props.apiKeySecretArn },
-          {
-            Sid: "ApiKeyDecrypt",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: props.secretsKmsKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${props.region}.amazonaws.com` } },
-          },
+          ...secretReadStatements([props.apiKeySecretArn], [props.secretsKmsKeyArn], props.region),
           ...ecrPullStatements(image),
         ],
       }),

@@ -34,6 +34,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EncryptionKey } from "./encryption-key";
+import type { DataStoreProps } from "./data-store-props";
 
 /** Redis's port; the replication group listens here and nowhere else. */
 export const REDIS_PORT = 6379;
@@ -41,23 +42,8 @@ export const REDIS_PORT = 6379;
 /** Length of the generated AUTH token (ElastiCache accepts 16-128 characters). */
 export const AUTH_TOKEN_LENGTH = 64;
 
-export interface RedisCacheProps {
-  /** Prefix of resource names; the replication group is `<namePrefix>-redis`. */
-  readonly namePrefix: string;
-  /** Account owning the cache's KMS key. */
-  readonly accountId: string;
-  /** Region of the cache's KMS key. */
-  readonly region: string;
-  /** VPC of the security group. */
-  readonly vpcId: string;
-  /** Isolated subnets for the cache subnet group. */
-  readonly subnetIds: string[];
-  /** KMS key encrypting the two secrets (the stage's secrets key). */
-  readonly secretsKmsKeyArn: string;
-  /** KMS key encrypting the slow-log group (the stage's logs key). */
-  readonly logsKmsKeyArn: string;
-  /** Retention of the slow-log group. */
-  readonly logRetentionDays: number;
+/** The replication group is `<namePrefix>-redis`. */
+export interface RedisCacheProps extends DataStoreProps {
   /** "redis" (Redis OSS) or "valkey". */
   readonly engine: "redis" | "valkey";
   /** Engine version, e.g. "7.1". */

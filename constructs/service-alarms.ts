@@ -20,13 +20,8 @@ import type { StageConfig } from "../config/schema";
 /** The stage's validated `operations.alarms` section. */
 export type AlarmThresholds = StageConfig["operations"]["alarms"];
 
-export interface ServiceAlarmsProps {
-  /** Prefix of alarm names. */
-  readonly namePrefix: string;
-  /** SNS topic notified on ALARM and on OK. */
-  readonly alarmTopicArn: string;
-  /** Thresholds. */
-  readonly thresholds: AlarmThresholds;
+/** What the alarms and the dashboard watch: the web path's resources, by the names CloudWatch dimensions use. */
+export interface MonitoredResources {
   /** ARN suffix of the load balancer (`app/<name>/<id>`). */
   readonly loadBalancerArnSuffix: string;
   /** ARN suffix of the web target group (`targetgroup/<name>/<id>`). */
@@ -39,6 +34,15 @@ export interface ServiceAlarmsProps {
   readonly databaseInstanceIdentifier: string;
   /** ElastiCache node (cache cluster) IDs of the replication group: `<group id>-001`, `-002`, ... */
   readonly cacheClusterIds: readonly string[];
+}
+
+export interface ServiceAlarmsProps extends MonitoredResources {
+  /** Prefix of alarm names. */
+  readonly namePrefix: string;
+  /** SNS topic notified on ALARM and on OK. */
+  readonly alarmTopicArn: string;
+  /** Thresholds. */
+  readonly thresholds: AlarmThresholds;
 }
 
 /** The alarms, by key (the key is also the suffix of the alarm name). */

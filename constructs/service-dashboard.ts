@@ -13,24 +13,13 @@
  */
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import type { MonitoredResources } from "./service-alarms";
 
-export interface ServiceDashboardProps {
+export interface ServiceDashboardProps extends MonitoredResources {
   /** Dashboard name. */
   readonly dashboardName: string;
   /** Region of the metrics. */
   readonly region: string;
-  /** ARN suffix of the load balancer. */
-  readonly loadBalancerArnSuffix: string;
-  /** ARN suffix of the web target group. */
-  readonly targetGroupArnSuffix: string;
-  /** ECS cluster name. */
-  readonly clusterName: string;
-  /** Web service name. */
-  readonly serviceName: string;
-  /** RDS instance identifier. */
-  readonly databaseInstanceIdentifier: string;
-  /** ElastiCache node IDs. */
-  readonly cacheClusterIds: readonly string[];
 }
 
 /** Widget titles, in order (tests and docs name them). */

@@ -2,22 +2,9 @@
  * Every validation rule of the data tier (`database.*`, `cache.*`): one
  * `fails when ...` case per rule, each checking the "path: value predicate" line.
  */
-import { ConfigError, loadStages } from "../../config/load";
+import { loadStages } from "../../config/load";
 import { dailyOverlapsWeekly, windowMinutes } from "../../config/windows";
-import { rawStages, STAGE_NAMES } from "../helpers/stages";
-
-/** The problems a broken config produces (fails the test if it loads). */
-function problemsOf(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = rawStages();
-  edit(raw);
-  try {
-    loadStages(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { problemsOf, rawStages, STAGE_NAMES } from "../helpers/stages";
 
 type Case = [name: string, edit: (raw: Record<string, any>) => void, line: string];
 

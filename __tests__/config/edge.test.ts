@@ -1,19 +1,6 @@
 /** The edge's part of the stage config: domain.* and edge.*. */
-import { ConfigError, loadStages } from "../../config/load";
-import { rawStages, STAGE_NAMES } from "../helpers/stages";
-
-/** The problems a broken config produces (fails the test if it loads). */
-function problemsOf(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = rawStages();
-  edit(raw);
-  try {
-    loadStages(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { loadStages } from "../../config/load";
+import { problemsOf, rawStages, STAGE_NAMES } from "../helpers/stages";
 
 const ACM_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 

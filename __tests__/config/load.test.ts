@@ -1,22 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadStages, PLACEHOLDER_APP_IMAGE } from "../../config/load";
+import { loadStages, PLACEHOLDER_APP_IMAGE } from "../../config/load";
 import { runSynth } from "../../stacks/platform-app";
-import { rawStages, STAGE_NAMES } from "../helpers/stages";
-
-/** The problems a broken config produces (fails the test if it loads). */
-function problemsOf(edit: (raw: Record<string, any>) => void, env: Record<string, string> = {}): string[] {
-  const raw = rawStages();
-  edit(raw);
-  try {
-    loadStages(raw, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { problemsOf, rawStages, STAGE_NAMES } from "../helpers/stages";
 
 describe("stage configuration", () => {
   it("loads every configured stage, named after its key", () => {

@@ -1,19 +1,6 @@
-import { ConfigError, loadStages } from "../../config/load";
+import { loadStages } from "../../config/load";
 import { compareVersions, MIN_QDRANT_VERSION } from "../../config/qdrant-version";
-import { rawStages, STAGE_NAMES } from "../helpers/stages";
-
-/** The problems a broken config produces (fails the test if it loads). */
-function problemsOf(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = rawStages();
-  edit(raw);
-  try {
-    loadStages(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { problemsOf, rawStages, STAGE_NAMES } from "../helpers/stages";
 
 describe.each(STAGE_NAMES)("qdrant config of %s", (stageName) => {
   it("loads, with a pinned version new enough for S3 snapshots with the task role", () => {

@@ -1,19 +1,5 @@
-import { ConfigError, loadStages } from "../../config/load";
 import { gunicornWorkersFor } from "../../config/sizing";
-import { rawStages, STAGE_NAMES, validStages } from "../helpers/stages";
-
-/** The problems a broken config produces (fails the test if it loads). */
-function problemsOf(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = rawStages();
-  edit(raw);
-  try {
-    loadStages(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { problemsOf, STAGE_NAMES, validStages } from "../helpers/stages";
 
 describe.each(STAGE_NAMES)("web config of %s", (stageName) => {
   const stage = validStages().find((s) => s.name === stageName)!;

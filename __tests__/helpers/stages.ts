@@ -6,7 +6,7 @@
 import * as os from "os";
 import * as path from "path";
 import { App, Testing } from "cdktf";
-import { loadStages, type Stage } from "../../config/load";
+import { ConfigError, loadStages, type Stage } from "../../config/load";
 import { stages } from "../../config/stages";
 import { StageStack } from "../../stacks/stage-stack";
 
@@ -20,6 +20,19 @@ export function validStages(edit?: (raw: Record<string, any>) => void, env: Reco
   const raw = rawStages();
   edit?.(raw);
   return loadStages(raw, env);
+}
+
+/** The problem lines a broken config produces; fails the test if the config loads. */
+export function problemsOf(edit: (raw: Record<string, any>) => void, env: Record<string, string> = {}): string[] {
+  const raw = rawStages();
+  edit(raw);
+  try {
+    loadStages(raw, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error("expected the config to be rejected");
 }
 
 /** An App that writes nothing unless synth() is called (tests only call Testing.synth). */
