@@ -79,16 +79,14 @@ export interface Triage {
 }
 
 /**
- * Splits findings into allowed and not. `scannedStages` are the stacks actually scanned and
- * `tools` the tools that ran: an entry is stale only when its stage was scanned by its tool
- * and it matched nothing (so an entry for a tool that could not run is not reported).
+ * Splits findings into allowed and not. An entry that matched nothing is stale only if
+ * `wasScanned(entry)`: its stage was scanned by its tool with its rule (an entry for a
+ * ruleset that could not run this time is not reported).
  */
 export function triage(
   findings: readonly ScanFinding[],
   entries: readonly AllowlistEntry[],
-  scannedStages: readonly string[],
-  toolOf: (check: string) => ScanFinding["tool"] | undefined = defaultToolOf,
-  tools: readonly ScanFinding["tool"][] = ["checkov", "tflint"],
+  wasScanned: (entry: AllowlistEntry) => boolean = () => true,
 ): Triage {
   const used = new Set<AllowlistEntry>();
   const allowed: Triage["allowed"] = [];
@@ -100,13 +98,7 @@ export function triage(
       allowed.push({ finding, entry });
     } else unallowed.push(finding);
   }
-  const stale = entries.filter((e) => {
-    if (used.has(e)) return false;
-    const tool = toolOf(e.check);
-    if (tool !== undefined && !tools.includes(tool)) return false;
-    return e.stage === "all" || scannedStages.includes(e.stage);
-  });
-  return { allowed, unallowed, stale };
+  return { allowed, unallowed, stale: entries.filter((e) => !used.has(e) && wasScanned(e)) };
 }
 
 /** checkov ids start with CKV; everything else is a tflint rule. */

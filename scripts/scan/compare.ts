@@ -4,15 +4,18 @@
  * allowlist, prints the summary table, and sets the exit code.
  *
  * Usage: node scripts/run-ts.js scripts/scan/cli.ts --stacks cdktf.out/stacks \
- *          --results .tools/scan-results --allowlist scan-allowlist.json [--tools checkov,tflint] [--note text]...
+ *          --results .tools/scan-results --allowlist scan-allowlist.json [--tools checkov,tflint] \
+ *          [--not-run <check prefix>]... [--note text]...
  *
+ * --not-run aws_ says the rules whose ids start with aws_ did not run (the tflint AWS ruleset
+ * could not be installed), so allowlist entries for them are not reported as stale.
  * Reads <results>/checkov-<stack>.json and <results>/tflint-<stack>.json for every stack
  * folder under --stacks. Exit code: 0 when every finding is allowlisted, 1 otherwise or when
  * a scanner reported an error, 2 when the allowlist itself is invalid.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { AllowlistError, parseAllowlist, triage } from "./allowlist";
+import { AllowlistError, defaultToolOf, parseAllowlist, triage } from "./allowlist";
 import { parseCheckov, parseTflint, type ScanFinding } from "./findings";
 import { countsByStage, details, table } from "./summary";
 
@@ -22,10 +25,11 @@ interface Options {
   allowlist: string;
   tools: ScanFinding["tool"][];
   notes: string[];
+  notRun: string[];
 }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { stacks: "cdktf.out/stacks", results: ".tools/scan-results", allowlist: "scan-allowlist.json", tools: ["checkov", "tflint"], notes: [] };
+  const o: Options = { stacks: "cdktf.out/stacks", results: ".tools/scan-results", allowlist: "scan-allowlist.json", tools: ["checkov", "tflint"], notes: [], notRun: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag}: needs a value`);
@@ -34,6 +38,7 @@ function options(argv: readonly string[]): Options {
     else if (flag === "--allowlist") o.allowlist = value;
     else if (flag === "--tools") o.tools = value.split(",").filter(Boolean) as ScanFinding["tool"][];
     else if (flag === "--note") o.notes.push(value);
+    else if (flag === "--not-run") o.notRun.push(value);
     else throw new Error(`${flag}: unknown option`);
   }
   return o;
@@ -74,19 +79,33 @@ export function main(argv: readonly string[], log: (line: string) => void = (l) 
         toolErrors.push(`${tool} [${stage}]: no results at ${file}`);
         continue;
       }
+      let output: unknown;
+      try {
+        output = readJson(file);
+      } catch {
+        toolErrors.push(`${tool} [${stage}]: ${file} is not JSON (did the scanner crash? see .tools/logs/)`);
+        continue;
+      }
       if (tool === "checkov") {
-        const result = parseCheckov(readJson(file), stage, stack);
+        const result = parseCheckov(output, stage, stack);
         passed[stage] = result.passed;
         findings.push(...result.failed);
       } else {
-        const result = parseTflint(readJson(file), stage, stack, text);
+        const result = parseTflint(output, stage, stack, text);
         findings.push(...result.findings);
         toolErrors.push(...result.errors.map((e) => `tflint [${stage}]: ${e}`));
       }
     }
   }
 
-  const t = triage(findings, entries, stages, undefined, o.tools);
+  const t = triage(
+    findings,
+    entries,
+    (e) =>
+      (e.stage === "all" || stages.includes(e.stage)) &&
+      o.tools.includes(defaultToolOf(e.check)) &&
+      !o.notRun.some((prefix) => e.check.startsWith(prefix)),
+  );
   log(table(countsByStage(stages, passed, t)));
   for (const line of [...details(t), ...toolErrors.map((e) => `scanner error: ${e}`), ...o.notes.map((n) => `note: ${n}`)]) log(line);
   const ok = t.unallowed.length === 0 && toolErrors.length === 0;

@@ -67,6 +67,24 @@ describe("scan comparison", () => {
     expect(out).toContain("scanner error: tflint [staging]: Failed to load configurations");
   });
 
+  it("does not report entries for a stage, a tool or a ruleset that did not run as stale", () => {
+    const entries = [
+      { check: "CKV_AWS_338", resource: "*", stage: "staging", reason },
+      { check: "aws_db_instance_invalid_type", resource: "*", stage: "all", reason },
+      { check: "terraform_unused_declarations", resource: "*", stage: "production", reason },
+    ];
+    expect(run(entries, ["--not-run", "aws_"]).out).toContain("stale allowlist entry (matches nothing; remove it): terraform_unused_declarations");
+    expect(run(entries, ["--not-run", "aws_"]).out).not.toContain("aws_db_instance_invalid_type");
+    expect(run(entries, ["--tools", "checkov"]).out).not.toContain("stale allowlist entry");
+  });
+
+  it("fails when a scanner wrote something that is not JSON", () => {
+    fs.writeFileSync(path.join(dir, "results", "checkov-staging.json"), "Traceback (most recent call last):");
+    const { code, out } = run([]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/scanner error: checkov \[staging\]: .*checkov-staging.json is not JSON/);
+  });
+
   it("checks only the tools named with --tools, and prints notes", () => {
     fs.rmSync(path.join(dir, "results", "tflint-production.json"));
     const { code, out } = run([{ check: "CKV_AWS_338", resource: "*", stage: "staging", reason }], ["--tools", "checkov", "--note", "tflint skipped"]);
