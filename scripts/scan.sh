@@ -116,7 +116,7 @@ done
 if [[ -d .github/workflows ]]; then
   go_install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" actionlint
   log "actionlint .github/workflows"
-  "$TOOLS/bin/actionlint" -color=never || { log "actionlint found problems in .github/workflows"; exit 1; }
+  "$TOOLS/bin/actionlint" -no-color || { log "actionlint found problems in .github/workflows"; exit 1; }
   NOTES+=(--note "actionlint $ACTIONLINT_VERSION: .github/workflows OK")
 else
   NOTES+=(--note "actionlint skipped: no .github/workflows")
