@@ -12,7 +12,9 @@
 #      finding not allowlisted and prints the per-stage summary.
 #
 # Environment: SCAN_REQUIRE_TFLINT_AWS=1 fails the scan when the AWS ruleset cannot be built
-# (by default it warns and runs tflint with the bundled terraform ruleset only).
+# (by default it warns and runs tflint with the bundled terraform ruleset only). When
+# `go install` of the ruleset fails but .tools/tflint-plugins/tflint-ruleset-aws exists (put
+# there by hand, built from the ruleset's source at the pinned tag), that binary is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -27,6 +29,9 @@ ACTIONLINT_VERSION=v1.7.12
 
 mkdir -p "$TOOLS/bin" "$TOOLS/logs" "$TOOLS/tflint-plugins"
 log() { echo "scan: $*" >&2; }
+for tool in python3 go node; do
+  command -v "$tool" >/dev/null || { log "$tool is required on PATH (checkov needs python3, tflint and actionlint are built with go)"; exit 1; }
+done
 
 install_checkov() {
   local checkov=$TOOLS/venv/bin/checkov
@@ -55,12 +60,15 @@ install_checkov
 go_install "github.com/terraform-linters/tflint@$TFLINT_VERSION" tflint
 NOTES=()
 TFLINT_CONFIG=$ROOT/.tflint.hcl
+AWS_PLUGIN=$TOOLS/tflint-plugins/tflint-ruleset-aws
 if go_install "github.com/terraform-linters/tflint-ruleset-aws@$TFLINT_RULESET_AWS_VERSION" tflint-ruleset-aws; then
-  cp "$TOOLS/bin/tflint-ruleset-aws" "$TOOLS/tflint-plugins/tflint-ruleset-aws"
+  cp "$TOOLS/bin/tflint-ruleset-aws" "$AWS_PLUGIN"
+elif [[ -x $AWS_PLUGIN ]]; then
+  # A plugin binary placed there by hand (e.g. built from the ruleset's source at the pinned tag).
+  NOTES+=(--note "tflint AWS ruleset: go install failed; used the binary already in .tools/tflint-plugins")
 else
   if [[ ${SCAN_REQUIRE_TFLINT_AWS:-0} == 1 ]]; then log "the tflint AWS ruleset is required (SCAN_REQUIRE_TFLINT_AWS=1)"; exit 1; fi
   # Without the plugin binary, tflint refuses a config that enables it: lint with a copy minus the aws block.
-  rm -f "$TOOLS/tflint-plugins/tflint-ruleset-aws"
   TFLINT_CONFIG=$TOOLS/tflint-without-aws.hcl
   awk '/^plugin "aws"/ { skip = 1 } !skip { print } skip && /^}/ { skip = 0 }' "$ROOT/.tflint.hcl" >"$TFLINT_CONFIG"
   NOTES+=(--not-run aws_ --note "tflint ran WITHOUT the AWS ruleset: go install github.com/terraform-linters/tflint-ruleset-aws@$TFLINT_RULESET_AWS_VERSION failed (see .tools/logs/tflint-ruleset-aws-install.log); only the bundled terraform ruleset was applied")
