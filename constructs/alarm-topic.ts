@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { suppress } from "../checks/suppress";
 import { EncryptionKey } from "./encryption-key";
 
 export interface AlarmTopicProps {
@@ -46,6 +47,12 @@ export class AlarmTopic extends Construct {
       // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
       allowServicePrincipals: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"],
     });
+    suppress(
+      this.key.key,
+      "DFP-PROD-1",
+      "This key only encrypts alarm notifications while SNS delivers them; no data is stored under it, so " +
+        "destroying it (with its 30-day deletion window) loses nothing that a re-created topic and key would not restore.",
+    );
     this.topic = new SnsTopic(this, "topic", {
       name: `${props.namePrefix}-alarms`,
       kmsMasterKeyId: this.key.key.arn,

@@ -26,6 +26,8 @@ export class StateBootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    // Same floor as the stage stacks (tflint's terraform_required_version).
+    this.addOverride("terraform.required_version", ">= 1.10.0");
 
     const byBucket = new Map<string, string>();
     for (const stage of props.stages) {

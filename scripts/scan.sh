@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# npm run scan: the external scanners over every synthesized stack, then the allowlist.
+#
+#   1. installs, idempotently, into the git-ignored .tools/: checkov (PyPI, in the virtualenv
+#      .tools/venv), tflint and its AWS ruleset (go install; the plugin goes to
+#      .tools/tflint-plugins, found through TFLINT_PLUGIN_DIR, so nothing is downloaded at
+#      lint time), and actionlint (go install) when .github/workflows exists;
+#   2. synthesizes (npm run synth) unless cdktf.out is newer than every source;
+#   3. runs checkov (--framework terraform_json) and tflint on each cdktf.out/stacks/<stack>,
+#      and actionlint on .github/workflows;
+#   4. compares the findings with scan-allowlist.json (scripts/scan/compare.ts): fails on any
+#      finding not allowlisted and prints the per-stage summary.
+#
+# Environment: SCAN_REQUIRE_TFLINT_AWS=1 fails the scan when the AWS ruleset cannot be built
+# (by default it warns and runs tflint with the bundled terraform ruleset only). When
+# `go install` of the ruleset fails but .tools/tflint-plugins/tflint-ruleset-aws exists (put
+# there by hand, built from the ruleset's source at the pinned tag), that binary is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+export CHECKPOINT_DISABLE=1
+
+# Pinned versions: bump deliberately, then re-run the scan and review the allowlist.
+CHECKOV_VERSION=3.3.30
+TFLINT_VERSION=v0.64.0
+TFLINT_RULESET_AWS_VERSION=v0.48.0
+ACTIONLINT_VERSION=v1.7.12
+
+mkdir -p "$TOOLS/bin" "$TOOLS/logs" "$TOOLS/tflint-plugins"
+log() { echo "scan: $*" >&2; }
+for tool in python3 go node; do
+  command -v "$tool" >/dev/null || { log "$tool is required on PATH (checkov needs python3, tflint and actionlint are built with go)"; exit 1; }
+done
+
+install_checkov() {
+  local checkov=$TOOLS/venv/bin/checkov
+  if [[ -x $checkov ]] && [[ $("$checkov" --version 2>/dev/null) == "$CHECKOV_VERSION" ]]; then return 0; fi
+  log "installing checkov $CHECKOV_VERSION into .tools/venv"
+  python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION" >"$TOOLS/logs/checkov-install.log" 2>&1 \
+    || { log "checkov install failed, see .tools/logs/checkov-install.log"; tail -20 "$TOOLS/logs/checkov-install.log" >&2; return 1; }
+}
+
+# go_install <package@version> <binary>: builds into .tools/bin once per version.
+go_install() {
+  local package=$1 binary=$2 stamp=$TOOLS/bin/.$2.version
+  if [[ -x $TOOLS/bin/$binary ]] && [[ $(cat "$stamp" 2>/dev/null) == "$package" ]]; then return 0; fi
+  log "building $package (go install; takes a few minutes the first time)"
+  if GOBIN=$TOOLS/bin go install "$package" >"$TOOLS/logs/$binary-install.log" 2>&1; then
+    echo "$package" >"$stamp"
+  else
+    log "go install $package failed, see .tools/logs/$binary-install.log"
+    tail -5 "$TOOLS/logs/$binary-install.log" >&2
+    return 1
+  fi
+}
+
+install_checkov
+go_install "github.com/terraform-linters/tflint@$TFLINT_VERSION" tflint
+NOTES=()
+TFLINT_CONFIG=$ROOT/.tflint.hcl
+AWS_PLUGIN=$TOOLS/tflint-plugins/tflint-ruleset-aws
+if go_install "github.com/terraform-linters/tflint-ruleset-aws@$TFLINT_RULESET_AWS_VERSION" tflint-ruleset-aws; then
+  cp "$TOOLS/bin/tflint-ruleset-aws" "$AWS_PLUGIN"
+elif [[ -x $AWS_PLUGIN ]]; then
+  # A plugin binary placed there by hand (e.g. built from the ruleset's source at the pinned tag).
+  NOTES+=(--note "tflint AWS ruleset: go install failed; used the binary already in .tools/tflint-plugins")
+else
+  if [[ ${SCAN_REQUIRE_TFLINT_AWS:-0} == 1 ]]; then log "the tflint AWS ruleset is required (SCAN_REQUIRE_TFLINT_AWS=1)"; exit 1; fi
+  # Without the plugin binary, tflint refuses a config that enables it: lint with a copy minus the aws block.
+  TFLINT_CONFIG=$TOOLS/tflint-without-aws.hcl
+  awk '/^plugin "aws"/ { skip = 1 } !skip { print } skip && /^}/ { skip = 0 }' "$ROOT/.tflint.hcl" >"$TFLINT_CONFIG"
+  NOTES+=(--not-run aws_ --note "tflint ran WITHOUT the AWS ruleset: go install github.com/terraform-linters/tflint-ruleset-aws@$TFLINT_RULESET_AWS_VERSION failed (see .tools/logs/tflint-ruleset-aws-install.log); only the bundled terraform ruleset was applied")
+fi
+export TFLINT_PLUGIN_DIR=$TOOLS/tflint-plugins
+
+# Synthesize unless cdktf.out is newer than every input of the synthesis.
+MANIFEST=$ROOT/cdktf.out/manifest.json
+if [[ -f $MANIFEST ]] && [[ -z $(find main.ts cdktf.json package.json package-lock.json config constructs stacks checks \
+  -newer "$MANIFEST" -type f 2>/dev/null | head -1) ]]; then
+  log "cdktf.out is up to date; not synthesizing again"
+else
+  npm run --silent synth
+fi
+
+RESULTS=$TOOLS/scan-results
+WORK=$TOOLS/scan-work
+rm -rf "$RESULTS" "$WORK"
+mkdir -p "$RESULTS" "$WORK"
+STACKS=()
+for dir in "$ROOT"/cdktf.out/stacks/*/; do
+  [[ -f $dir/cdk.tf.json ]] && STACKS+=("$(basename "$dir")")
+done
+[[ ${#STACKS[@]} -gt 0 ]] || { log "no stacks in cdktf.out/stacks"; exit 1; }
+
+for stack in "${STACKS[@]}"; do
+  src=$ROOT/cdktf.out/stacks/$stack/cdk.tf.json
+  # checkov crashes on a scalar terraform.required_version (bridgecrewio/checkov#7454), which
+  # our stacks set: it scans a copy without that key (the real file keeps it).
+  mkdir -p "$WORK/$stack"
+  node -e '
+    const fs = require("fs");
+    const stack = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    if (stack.terraform) delete stack.terraform.required_version;
+    fs.writeFileSync(process.argv[2], JSON.stringify(stack, null, 2));
+  ' "$src" "$WORK/$stack/cdk.tf.json"
+  log "checkov $stack"
+  # Exit code 1 means failed checks, which the comparison reads from the JSON; anything else is a crash.
+  rc=0
+  "$TOOLS/venv/bin/checkov" -d "$WORK/$stack" --framework terraform_json --output json --compact --skip-download \
+    >"$RESULTS/checkov-$stack.json" 2>"$TOOLS/logs/checkov-$stack.log" || rc=$?
+  if [[ $rc -gt 1 ]]; then log "checkov crashed on $stack (exit $rc), see .tools/logs/checkov-$stack.log"; exit 1; fi
+
+  log "tflint $stack"
+  rc=0
+  "$TOOLS/bin/tflint" --chdir "$ROOT/cdktf.out/stacks/$stack" --config "$TFLINT_CONFIG" --format json --force \
+    >"$RESULTS/tflint-$stack.json" 2>"$TOOLS/logs/tflint-$stack.log" || rc=$?
+  if [[ $rc -ne 0 ]] && [[ ! -s $RESULTS/tflint-$stack.json ]]; then
+    log "tflint failed on $stack (exit $rc), see .tools/logs/tflint-$stack.log"; cat "$TOOLS/logs/tflint-$stack.log" >&2; exit 1
+  fi
+done
+
+if [[ -d .github/workflows ]]; then
+  go_install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" actionlint
+  log "actionlint .github/workflows"
+  "$TOOLS/bin/actionlint" -no-color || { log "actionlint found problems in .github/workflows"; exit 1; }
+  NOTES+=(--note "actionlint $ACTIONLINT_VERSION: .github/workflows OK")
+else
+  NOTES+=(--note "actionlint skipped: no .github/workflows")
+fi
+
+node scripts/run-ts.js scripts/scan/cli.ts --stacks cdktf.out/stacks --results "$RESULTS" --allowlist scan-allowlist.json \
+  ${NOTES[@]+"${NOTES[@]}"}
