@@ -217,7 +217,8 @@ export class QdrantSnapshots extends Construct {
           name: SNAPSHOT_TRIGGER_CONTAINER,
           image,
           essential: true,
-          // The image's own user is curl_user (non-root); nothing is written to disk.
+          // Stated, not inherited from the image: nobody:nogroup needs no home, and nothing is written to disk.
+          user: "65534:65534",
           readonlyRootFilesystem: true,
           entryPoint: ["/bin/sh", "-c"],
           command: [script],
