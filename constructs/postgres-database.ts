@@ -237,6 +237,9 @@ export class PostgresDatabase extends Construct {
       allocatedStorage: props.allocatedStorageGiB,
       maxAllocatedStorage: props.maxAllocatedStorageGiB > props.allocatedStorageGiB ? props.maxAllocatedStorageGiB : undefined,
       storageEncrypted: true,
+      // IAM authentication as well as the managed password: operators can get short-lived tokens
+      // (aws rds generate-db-auth-token) instead of reading the master secret.
+      iamDatabaseAuthenticationEnabled: true,
       kmsKeyId: this.kmsKey.key.arn,
 
       dbSubnetGroupName: this.subnetGroup.name,
