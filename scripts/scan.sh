@@ -25,7 +25,6 @@ export CHECKPOINT_DISABLE=1
 CHECKOV_VERSION=3.3.30
 TFLINT_VERSION=v0.64.0
 TFLINT_RULESET_AWS_VERSION=v0.48.0
-ACTIONLINT_VERSION=v1.7.12
 
 mkdir -p "$TOOLS/bin" "$TOOLS/logs" "$TOOLS/tflint-plugins"
 log() { echo "scan: $*" >&2; }
@@ -122,10 +121,11 @@ for stack in "${STACKS[@]}"; do
 done
 
 if [[ -d .github/workflows ]]; then
-  go_install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" actionlint
+  # One installer, one pinned version, shared with npm run lint:workflows.
+  bash "$ROOT/scripts/install-actionlint.sh"
   log "actionlint .github/workflows"
   "$TOOLS/bin/actionlint" -no-color || { log "actionlint found problems in .github/workflows"; exit 1; }
-  NOTES+=(--note "actionlint $ACTIONLINT_VERSION: .github/workflows OK")
+  NOTES+=(--note "actionlint $("$TOOLS/bin/actionlint" -version | head -n 1): .github/workflows OK")
 else
   NOTES+=(--note "actionlint skipped: no .github/workflows")
 fi
