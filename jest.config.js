@@ -6,6 +6,9 @@ module.exports = {
   // isolatedModules in tsconfig.json makes ts-jest transpile only; `tsc --noEmit` type-checks in `npm test`.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
+  // Each configured stage is synthesized once for the whole run (see helpers/global-setup.ts).
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
   maxWorkers: 2,
   testTimeout: 30000,
 };

@@ -3,12 +3,25 @@
  * without touching the others), synthesized stacks memoized per test file, and
  * small readers over the synthesized JSON.
  */
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, Testing } from "cdktf";
 import { ConfigError, loadStages, type Stage } from "../../config/load";
 import { stages } from "../../config/stages";
-import { StageStack } from "../../stacks/stage-stack";
+import type { StageStack } from "../../stacks/stage-stack";
+
+/**
+ * Folder where jest's global setup (helpers/global-setup.ts) left each configured
+ * stage's synthesized JSON, so test files read it instead of synthesizing again.
+ */
+export const SYNTH_CACHE_ENV = "STAGE_SYNTH_CACHE_DIR";
+
+/** Builds a configured stage's stack (the stack classes load only when a test needs them). */
+export function buildStageStack(stage: Stage): StageStack {
+  const { StageStack: StageStackClass } = require("../../stacks/stage-stack") as typeof import("../../stacks/stage-stack");
+  return new StageStackClass(testApp(), stage.name, { stage });
+}
 
 /** A deep copy of the raw stage config, safe to mutate. */
 export function rawStages(): Record<string, any> {
@@ -43,17 +56,31 @@ export function testApp(): App {
 /** The synthesized JSON of a stage stack, as an object. */
 export type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; [k: string]: any };
 
-const cache = new Map<string, { stack: StageStack; json: string; parsed: Synth }>();
+const cache = new Map<string, { readonly stack: StageStack; json: string; parsed: Synth }>();
 
-/** Synthesizes one configured stage (memoized per test file). */
-export function synthStage(name: string): { stack: StageStack; json: string; parsed: Synth } {
+/**
+ * A configured stage, synthesized: the JSON comes from the global setup's cache
+ * when there is one, and the stack object is built only if a test reads it.
+ * Memoized per test file.
+ */
+export function synthStage(name: string): { readonly stack: StageStack; json: string; parsed: Synth } {
   let hit = cache.get(name);
   if (!hit) {
     const stage = validStages().find((s) => s.name === name);
     if (!stage) throw new Error(`no stage ${name}`);
-    const stack = new StageStack(testApp(), stage.name, { stage });
-    const json = Testing.synth(stack);
-    hit = { stack, json, parsed: JSON.parse(json) };
+    let stack: StageStack | undefined;
+    const dir = process.env[SYNTH_CACHE_ENV];
+    const cached = dir ? path.join(dir, `${name}.json`) : undefined;
+    let json: string;
+    if (cached && fs.existsSync(cached)) json = fs.readFileSync(cached, "utf8");
+    else json = Testing.synth((stack = buildStageStack(stage)));
+    hit = {
+      json,
+      parsed: JSON.parse(json),
+      get stack() {
+        return (stack ??= buildStageStack(stage));
+      },
+    };
     cache.set(name, hit);
   }
   return hit;
@@ -62,7 +89,7 @@ export function synthStage(name: string): { stack: StageStack; json: string; par
 /** Synthesizes a stage from an edited copy of the config (not memoized). */
 export function synthEdited(name: string, edit: (raw: Record<string, any>) => void): Synth {
   const stage = validStages(edit).find((s) => s.name === name)!;
-  return JSON.parse(Testing.synth(new StageStack(testApp(), stage.name, { stage })));
+  return JSON.parse(Testing.synth(buildStageStack(stage)));
 }
 
 /** Every resource of a type, as [name, attributes] pairs. */
