@@ -13,6 +13,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { CostBudget } from "../constructs/cost-budget";
+import type { DataStoreProps } from "../constructs/data-store-props";
 import { DjangoService } from "../constructs/django-service";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
@@ -139,31 +140,19 @@ export class StageStack extends TerraformStack {
     });
 
     // --- data tier (issue 3) ---
-    const isolatedSubnetIds = this.network.isolatedSubnets.map((s) => s.id);
-    this.database = new PostgresDatabase(this, "database", {
+    // Where both data stores live, and the stage keys for their secrets and logs.
+    const dataStore: DataStoreProps = {
       namePrefix: stage.namePrefix,
       accountId,
       region: stage.region,
       vpcId: this.network.vpc.id,
-      subnetIds: isolatedSubnetIds,
+      subnetIds: this.network.isolatedSubnets.map((s) => s.id),
       secretsKmsKeyArn: this.secretsKey.key.arn,
       logsKmsKeyArn: this.logsKey.key.arn,
       logRetentionDays: stage.logRetentionDays,
-      ...stage.database,
-      preventDestroy: stage.production,
-    });
-    this.cache = new RedisCache(this, "cache", {
-      namePrefix: stage.namePrefix,
-      accountId,
-      region: stage.region,
-      vpcId: this.network.vpc.id,
-      subnetIds: isolatedSubnetIds,
-      secretsKmsKeyArn: this.secretsKey.key.arn,
-      logsKmsKeyArn: this.logsKey.key.arn,
-      logRetentionDays: stage.logRetentionDays,
-      ...stage.cache,
-      preventDestroy: stage.production,
-    });
+    };
+    this.database = new PostgresDatabase(this, "database", { ...dataStore, ...stage.database, preventDestroy: stage.production });
+    this.cache = new RedisCache(this, "cache", { ...dataStore, ...stage.cache, preventDestroy: stage.production });
 
     // --- edge (issue 4) ---
     this.edge = new HttpsLoadBalancer(this, "edge", {
