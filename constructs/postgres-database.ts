@@ -29,9 +29,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EncryptionKey } from "./encryption-key";
-import type { DataStoreProps } from "./data-store-props";
+import { admitFromSecurityGroup, type DataStoreProps } from "./data-store";
 
 /** PostgreSQL's port; the instance listens here and nowhere else. */
 export const POSTGRES_PORT = 5432;
@@ -282,14 +281,6 @@ export class PostgresDatabase extends Construct {
 
   /** Admits PostgreSQL (5432) from another security group; never from a CIDR. */
   public allowFrom(securityGroupId: string, description: string): void {
-    const index = this.node.children.filter((c) => c.node.id.startsWith("ingress-")).length;
-    new VpcSecurityGroupIngressRule(this, `ingress-${index}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description,
-    });
+    admitFromSecurityGroup(this, this.securityGroup.id, POSTGRES_PORT, securityGroupId, description);
   }
 }

@@ -32,9 +32,8 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EncryptionKey } from "./encryption-key";
-import type { DataStoreProps } from "./data-store-props";
+import { admitFromSecurityGroup, type DataStoreProps } from "./data-store";
 
 /** Redis's port; the replication group listens here and nowhere else. */
 export const REDIS_PORT = 6379;
@@ -246,14 +245,6 @@ export class RedisCache extends Construct {
 
   /** Admits Redis (6379) from another security group; never from a CIDR. */
   public allowFrom(securityGroupId: string, description: string): void {
-    const index = this.node.children.filter((c) => c.node.id.startsWith("ingress-")).length;
-    new VpcSecurityGroupIngressRule(this, `ingress-${index}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description,
-    });
+    admitFromSecurityGroup(this, this.securityGroup.id, REDIS_PORT, securityGroupId, description);
   }
 }

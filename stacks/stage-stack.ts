@@ -13,7 +13,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { CostBudget } from "../constructs/cost-budget";
-import type { DataStoreProps } from "../constructs/data-store-props";
+import type { DataStoreProps } from "../constructs/data-store";
 import { DjangoService } from "../constructs/django-service";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
