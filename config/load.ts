@@ -88,16 +88,19 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], root: unknown,
  * on a value that already failed its own check. A value the rule names but the
  * input left out (a default) is shown as the default.
  */
-function crossFieldProblemLines(input: unknown, stageName: string): string[] {
+function crossFieldProblemLines(input: unknown, stageName: string, parsed?: Record<string, unknown>): string[] {
   if (input === null || typeof input !== "object") return [];
   const raw = input as Record<string, unknown>;
-  const sections: Record<string, unknown> = {};
-  const valid = new Set<string>();
-  for (const [key, schema] of Object.entries(stageFieldsSchema.shape)) {
-    const result = (schema as z.ZodType).safeParse(raw[key]);
-    if (result.success) {
-      sections[key] = result.data;
-      valid.add(key);
+  // A stage that parsed whole has every section valid; otherwise parse each section on its own.
+  const sections: Record<string, unknown> = parsed ?? {};
+  const valid = new Set<string>(parsed ? Object.keys(stageFieldsSchema.shape) : []);
+  if (!parsed) {
+    for (const [key, schema] of Object.entries(stageFieldsSchema.shape)) {
+      const result = (schema as z.ZodType).safeParse(raw[key]);
+      if (result.success) {
+        sections[key] = result.data;
+        valid.add(key);
+      }
     }
   }
   const lines: string[] = [];
@@ -145,7 +148,7 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
       continue;
     }
     const result = stageFieldsSchema.safeParse(input);
-    const lines = [...(result.success ? [] : formatIssues(result.error.issues, input, [name])), ...crossFieldProblemLines(input, name)];
+    const lines = [...(result.success ? [] : formatIssues(result.error.issues, input, [name])), ...crossFieldProblemLines(input, name, result.success ? result.data : undefined)];
     if (lines.length > 0) problems.push(...lines);
     else if (result.success) parsed.push({ ...result.data, name, appImage });
   }

@@ -2,8 +2,9 @@
  * The schema of one stage's configuration. Every difference between staging and
  * production is a value checked here; constructs only obey what the config says.
  *
- * Rules that concern one field live on the field; rules that span fields live in
- * the `superRefine` at the end, each reporting the path of the field to change.
+ * Rules that concern one field live on the field; rules that span fields are the
+ * `crossFieldRules` at the end (run by config/load.ts over the sections that parsed),
+ * each reporting the path of the field to change.
  * Messages are predicates ("is not a valid IPv4 CIDR"): the loader prefixes them
  * with the path and the value received (see `config/load.ts`).
  */
@@ -567,15 +568,7 @@ export function crossFieldProblems(stage: Partial<StageFields>, valid: ReadonlyS
   }
 }
 
-/**
- * A whole stage: every field, then every cross-field rule. The loader
- * (config/load.ts) does not use this: it runs the cross-field rules itself, only
- * on sections that parsed, because zod also runs refinements over data whose
- * fields failed non-fatal checks and the rules would then reason on bad values.
- */
-export const stageSchema = stageFieldsSchema.superRefine((stage, ctx) => {
-  crossFieldProblems(stage, new Set(Object.keys(stage)), (path, message) => ctx.addIssue({ code: "custom", path, message }));
-});
-
-export type StageInput = z.input<typeof stageSchema>;
-export type StageConfig = z.output<typeof stageSchema>;
+/** A stage as written in config/stages.ts (before defaults). */
+export type StageInput = z.input<typeof stageFieldsSchema>;
+/** A validated stage (defaults applied). config/load.ts also runs the cross-field rules above. */
+export type StageConfig = z.output<typeof stageFieldsSchema>;
