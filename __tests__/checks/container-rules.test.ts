@@ -5,19 +5,14 @@ import { containerNoSecretEnvironment, isSecretLookingName } from "../../checks/
 import { containerNonRootUser, isRootUser } from "../../checks/rules/container-non-root-user";
 import { containerNotPrivileged } from "../../checks/rules/container-not-privileged";
 import { containerReadOnlyRoot } from "../../checks/rules/container-read-only-root";
-import { RULES } from "../../checks/rules";
+import { CONTAINER_RULES, RULES } from "../../checks/rules";
 import { details, goodContainer, outcome, res, serviceRunning, taskDefinition } from "./fixtures";
 
-const containerRules = [
-  containerNoSecretEnvironment,
-  containerReadOnlyRoot,
-  containerNonRootUser,
-  containerNotPrivileged,
-  containerLogConfiguration,
-  containerHealthCheck,
-];
+it("groups the six container rules", () => {
+  expect(CONTAINER_RULES.map((r) => r.id)).toEqual(["DFP-ECS-1", "DFP-ECS-2", "DFP-ECS-3", "DFP-ECS-4", "DFP-ECS-5", "DFP-ECS-6"]);
+});
 
-describe.each(containerRules.map((r) => [r.id, r] as const))("%s (every container rule)", (_id, rule) => {
+describe.each(CONTAINER_RULES.map((r) => [r.id, r] as const))("%s (every container rule)", (_id, rule) => {
   it("passes a well-configured service task", () => {
     expect(outcome(rule, taskDefinition([goodContainer()]), serviceRunning("web_task_1"))).toBe("compliant");
   });

@@ -3,10 +3,8 @@ import { Construct } from "constructs";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { elbLogDeliveryPrincipal, HttpsLoadBalancer, type HttpsLoadBalancerProps } from "../../constructs/https-load-balancer";
-import { resource, resources, synthEdited, synthStage, type Synth, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
+import { resource, resources, synthEdited, synthStage, type Synth, STAGE_NAMES, testApp, validStages, refName } from "../helpers/stages";
 
-/** The name part of a `${aws_x.name.attr}` reference. */
-const nameIn = (reference: string) => /^\$\{[a-z0-9_]+\.([^.]+)\./.exec(reference)![1];
 
 describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
   const stage = validStages().find((s) => s.name === stageName)!;
@@ -15,7 +13,7 @@ describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
   const lb = resource(parsed, "aws_lb", "edge_");
   const https = resource(parsed, "aws_lb_listener", "https-listener");
   const http = resource(parsed, "aws_lb_listener", "http-listener");
-  const sgName = nameIn(lb.security_groups[0]);
+  const sgName = refName(lb.security_groups[0]);
 
   it("is an internet-facing ALB in the public subnets, hardened and configured from the stage", () => {
     expect(lb).toMatchObject({
@@ -28,7 +26,7 @@ describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
       ip_address_type: stage.edge.ipv6 ? "dualstack" : "ipv4",
     });
     const publicSubnets = resources(parsed, "aws_subnet").filter(([, s]) => s.tags.Tier === "public").map(([n]) => n);
-    expect(lb.subnets.map(nameIn).sort()).toEqual(publicSubnets.sort());
+    expect(lb.subnets.map((r: string) => refName(r)).sort()).toEqual(publicSubnets.sort());
     expect(lb.subnets).toHaveLength(stage.network.azCount);
   });
 
@@ -98,7 +96,7 @@ describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
 
   it("writes access logs to its own SSE-S3 bucket that only the regional ELB log delivery may write to", () => {
     expect(lb.access_logs.enabled).toBe(true);
-    const bucketName = nameIn(lb.access_logs.bucket);
+    const bucketName = refName(lb.access_logs.bucket);
     const bucket = parsed.resource.aws_s3_bucket[bucketName];
     expect(bucket.bucket).toBe(`${stage.namePrefix}-alb-logs-\${data.aws_caller_identity.identity.account_id}`);
     expect(lb.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\./)]);

@@ -2,21 +2,9 @@ import { Testing } from "cdktf";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { PostgresDatabase, type PostgresDatabaseProps } from "../../constructs/postgres-database";
-import { ref, resource, resources, synthStage, type Synth, STAGE_NAMES, validStages } from "../helpers/stages";
+import { ref, resource, resources, synthStage, STAGE_NAMES, validStages, refName, subnetRefs } from "../helpers/stages";
 
 const DB = "aws_db_instance";
-
-/** `${aws_subnet.<name>.id}` of the stage's isolated subnets. */
-function isolatedSubnetRefs(synth: Synth): string[] {
-  return resources(synth, "aws_subnet")
-    .filter(([, s]) => s.tags.Tier === "isolated")
-    .map(([name]) => ref("aws_subnet", name));
-}
-
-/** The name of the resource a `${type.name.attr}` reference points at. */
-function target(reference: string): string {
-  return /^\$\{[a-z0-9_]+\.([^.]+)\./.exec(reference)![1];
-}
 
 describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
   const stage = validStages().find((s) => s.name === stageName)!;
@@ -32,7 +20,7 @@ describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
   });
 
   it("forces TLS and logs slow statements and connections through its own postgres15 parameter group", () => {
-    const group = parsed.resource.aws_db_parameter_group[target(db.parameter_group_name)];
+    const group = parsed.resource.aws_db_parameter_group[refName(db.parameter_group_name)];
     expect(group.family).toBe("postgres15");
     const params = Object.fromEntries(group.parameter.map((p: any) => [p.name, p.value]));
     expect(params).toMatchObject({
@@ -47,8 +35,8 @@ describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
   it("encrypts gp3 storage and Performance Insights with its own rotating customer-managed key", () => {
     expect(db).toMatchObject({ storage_encrypted: true, storage_type: "gp3", allocated_storage: config.allocatedStorageGiB });
     expect(db.max_allocated_storage).toBe(config.maxAllocatedStorageGiB);
-    const key = parsed.resource.aws_kms_key[target(db.kms_key_id)];
-    expect(target(db.kms_key_id)).toMatch(/^database_/);
+    const key = parsed.resource.aws_kms_key[refName(db.kms_key_id)];
+    expect(refName(db.kms_key_id)).toMatch(/^database_/);
     expect(key.enable_key_rotation).toBe(true);
     if (config.performanceInsights) expect(db.performance_insights_kms_key_id).toBe(db.kms_key_id);
   });
@@ -65,14 +53,14 @@ describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
   });
 
   it("lives in the isolated subnets, not publicly accessible", () => {
-    const group = parsed.resource.aws_db_subnet_group[target(db.db_subnet_group_name)];
-    expect(group.subnet_ids).toEqual(isolatedSubnetRefs(parsed));
+    const group = parsed.resource.aws_db_subnet_group[refName(db.db_subnet_group_name)];
+    expect(group.subnet_ids).toEqual(subnetRefs(parsed, "isolated"));
     expect(db.publicly_accessible).toBe(false);
   });
 
   it("has its own security group, admitting only other security groups on 5432", () => {
     expect(db.vpc_security_group_ids).toHaveLength(1);
-    const sgName = target(db.vpc_security_group_ids[0]);
+    const sgName = refName(db.vpc_security_group_ids[0]);
     const sg = parsed.resource.aws_security_group[sgName];
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
@@ -105,7 +93,7 @@ describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
       expect(db).toMatchObject({ multi_az: true, deletion_protection: true, backup_retention_period: 30, skip_final_snapshot: false });
       expect(db.performance_insights_enabled).toBe(true);
       expect(db.monitoring_interval).toBeGreaterThan(0);
-      const role = parsed.resource.aws_iam_role[target(db.monitoring_role_arn)];
+      const role = parsed.resource.aws_iam_role[refName(db.monitoring_role_arn)];
       expect(JSON.parse(role.assume_role_policy).Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
       expect(db.lifecycle).toEqual({ prevent_destroy: true });
     });

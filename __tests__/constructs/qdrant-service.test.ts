@@ -1,14 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { QDRANT_HEALTH_CHECK_COMMAND, QdrantService, type QdrantServiceProps } from "../../constructs/qdrant-service";
-import { resource, resources, synthStage, type Synth, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
-
-/** The Terraform name inside a `${aws_x.name.attr}` reference. */
-function nameIn(reference: string, type: string): string {
-  const match = new RegExp(`\\$\\{${type}\\.([^.]+)\\.`).exec(reference);
-  if (!match) throw new Error(`${reference} does not reference a ${type}`);
-  return match[1];
-}
+import { resource, resources, synthStage, type Synth, STAGE_NAMES, testApp, validStages, refName } from "../helpers/stages";
 
 function containerOf(synth: Synth, family: string): Record<string, any> {
   const [[, td]] = resources(synth, "aws_ecs_task_definition").filter(([, t]) => t.family === family);
@@ -40,7 +33,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
     it("encrypts the file system with its own KMS key, in the configured throughput mode", () => {
       const fs = resource(parsed, "aws_efs_file_system", "qdrant");
       expect(fs).toMatchObject({ encrypted: true, throughput_mode: stage.qdrant.efsThroughputMode, performance_mode: "generalPurpose" });
-      expect(nameIn(fs.kms_key_id, "aws_kms_key")).toMatch(/^qdrant_storage_key_/);
+      expect(refName(fs.kms_key_id, "aws_kms_key")).toMatch(/^qdrant_storage_key_/);
       expect(fs.lifecycle_policy).toBeUndefined();
     });
 
@@ -109,7 +102,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       expect(container.secrets).toEqual([{ name: "QDRANT__SERVICE__API_KEY", valueFrom: "${aws_secretsmanager_secret.qdrant_api-key_54F9F446.arn}" }]);
       expect(Object.keys(env).filter((k) => /API_KEY/.test(k))).toEqual([]);
       const secret = resource(parsed, "aws_secretsmanager_secret", "qdrant");
-      expect(nameIn(secret.kms_key_id, "aws_kms_key")).toBe("secrets-key_83928A38");
+      expect(refName(secret.kms_key_id, "aws_kms_key")).toBe("secrets-key_83928A38");
       const version = resource(parsed, "aws_secretsmanager_secret_version", "qdrant");
       expect(version.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
       expect(version.lifecycle.ignore_changes).toEqual(["secret_string"]);
@@ -152,9 +145,9 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
     });
 
     it("logs to an encrypted log group with the stage's retention", () => {
-      const group = parsed.resource.aws_cloudwatch_log_group[nameIn(container.logConfiguration.options["awslogs-group"], "aws_cloudwatch_log_group")];
+      const group = parsed.resource.aws_cloudwatch_log_group[refName(container.logConfiguration.options["awslogs-group"], "aws_cloudwatch_log_group")];
       expect(group.retention_in_days).toBe(stage.logRetentionDays);
-      expect(nameIn(group.kms_key_id, "aws_kms_key")).toBe("logs-key_44F95A88");
+      expect(refName(group.kms_key_id, "aws_kms_key")).toBe("logs-key_44F95A88");
     });
   });
 
@@ -177,14 +170,14 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
 
     it("runs in the private subnets without a public IP, on the shared cluster", () => {
       expect(service.network_configuration).toEqual({ assign_public_ip: false, security_groups: [qdrantSg], subnets: privateSubnets });
-      expect(nameIn(service.cluster, "aws_ecs_cluster")).toMatch(/^cluster_[A-F0-9]{8}$/);
+      expect(refName(service.cluster, "aws_ecs_cluster")).toMatch(/^cluster_[A-F0-9]{8}$/);
       expect(service.launch_type).toBe("FARGATE");
     });
 
     it("registers as qdrant.<namespace> in the stage's private DNS namespace", () => {
       const namespace = resource(parsed, "aws_service_discovery_private_dns_namespace", "qdrant");
       expect(namespace.name).toBe(`${prefix}.internal`);
-      expect(nameIn(namespace.vpc, "aws_vpc")).toMatch(/^network_vpc_/);
+      expect(refName(namespace.vpc, "aws_vpc")).toMatch(/^network_vpc_/);
       const discovery = resource(parsed, "aws_service_discovery_service", "qdrant");
       expect(discovery.name).toBe("qdrant");
       expect(discovery.dns_config.dns_records).toEqual([{ type: "A", ttl: 10 }]);
@@ -216,7 +209,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       });
       expect(alarm.dimensions.ServiceName).toBe("${aws_ecs_service.qdrant_service_ABA275BF.name}");
       expect(alarm.alarm_actions).toHaveLength(1);
-      expect(nameIn(alarm.alarm_actions[0], "aws_sns_topic")).toMatch(/^alarms_topic_/);
+      expect(refName(alarm.alarm_actions[0], "aws_sns_topic")).toMatch(/^alarms_topic_/);
     });
 
     it(`alarms on EFS limits relevant to ${stage.qdrant.efsThroughputMode} throughput`, () => {
@@ -237,7 +230,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       expect(plan.rule).toHaveLength(1);
       expect(plan.rule[0]).toMatchObject({ schedule: "cron(0 3 * * ? *)", lifecycle: { delete_after: stage.qdrant.backupRetentionDays } });
       const vault = resource(parsed, "aws_backup_vault", "qdrant");
-      expect(nameIn(vault.kms_key_arn, "aws_kms_key")).toMatch(/^qdrant_backup_key_/);
+      expect(refName(vault.kms_key_arn, "aws_kms_key")).toMatch(/^qdrant_backup_key_/);
       expect(resource(parsed, "aws_efs_backup_policy", "qdrant").backup_policy).toEqual({ status: "DISABLED" });
     });
 
@@ -245,7 +238,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       expect(resource(parsed, "aws_s3_bucket_versioning", "qdrant_snapshots").versioning_configuration).toEqual({ status: "Enabled" });
       const sse = resource(parsed, "aws_s3_bucket_server_side_encryption_configuration", "qdrant_snapshots").rule[0];
       expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
-      expect(nameIn(sse.apply_server_side_encryption_by_default.kms_master_key_id, "aws_kms_key")).toMatch(/^qdrant_snapshots_key_/);
+      expect(refName(sse.apply_server_side_encryption_by_default.kms_master_key_id, "aws_kms_key")).toMatch(/^qdrant_snapshots_key_/);
       expect(resource(parsed, "aws_s3_bucket_lifecycle_configuration", "qdrant_snapshots").rule[0].expiration).toEqual([
         { days: stage.qdrant.snapshotRetentionDays },
       ]);
@@ -262,15 +255,15 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       const s3 = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("s3:")));
       expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual([bucketArn, `${bucketArn}/*`].sort());
       const kms = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("kms:")));
-      expect(kms.map((s) => nameIn(s.Resource, "aws_kms_key"))).toEqual([expect.stringMatching(/^qdrant_snapshots_key_/)]);
+      expect(kms.map((s) => refName(s.Resource, "aws_kms_key"))).toEqual([expect.stringMatching(/^qdrant_snapshots_key_/)]);
       statements.forEach((s) => expect(s.Resource).not.toBe("*"));
     });
 
     it("asks Qdrant for a full snapshot on the configured schedule, from a one-off task in the private subnets", () => {
       const schedule = resource(parsed, "aws_scheduler_schedule", "qdrant");
       expect(schedule.schedule_expression).toBe(stage.qdrant.snapshotSchedule);
-      expect(nameIn(schedule.kms_key_arn, "aws_kms_key")).toMatch(/^qdrant_snapshots_key_/);
-      expect(nameIn(schedule.target.arn, "aws_ecs_cluster")).toMatch(/^cluster_[A-F0-9]{8}$/);
+      expect(refName(schedule.kms_key_arn, "aws_kms_key")).toMatch(/^qdrant_snapshots_key_/);
+      expect(refName(schedule.target.arn, "aws_ecs_cluster")).toMatch(/^cluster_[A-F0-9]{8}$/);
       expect(schedule.target.ecs_parameters).toMatchObject({
         launch_type: "FARGATE",
         task_count: 1,
@@ -304,7 +297,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       ]);
       const rule = resource(parsed, "aws_cloudwatch_event_rule", "qdrant_snapshots");
       expect(JSON.parse(rule.event_pattern).detail).toMatchObject({ group: ["qdrant-snapshot"], lastStatus: ["STOPPED"] });
-      expect(nameIn(resource(parsed, "aws_cloudwatch_event_target", "qdrant_snapshots").arn, "aws_sns_topic")).toMatch(/^alarms_topic_/);
+      expect(refName(resource(parsed, "aws_cloudwatch_event_target", "qdrant_snapshots").arn, "aws_sns_topic")).toMatch(/^alarms_topic_/);
     });
   });
 

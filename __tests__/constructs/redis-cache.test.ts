@@ -2,20 +2,9 @@ import { TerraformOutput, Testing } from "cdktf";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { AUTH_TOKEN_LENGTH, RedisCache, type RedisCacheProps } from "../../constructs/redis-cache";
-import { ref, resources, synthStage, type Synth, STAGE_NAMES, validStages } from "../helpers/stages";
+import { ref, resources, synthStage, STAGE_NAMES, validStages, refName, subnetRefs } from "../helpers/stages";
 
 const RG = "aws_elasticache_replication_group";
-
-function isolatedSubnetRefs(synth: Synth): string[] {
-  return resources(synth, "aws_subnet")
-    .filter(([, s]) => s.tags.Tier === "isolated")
-    .map(([name]) => ref("aws_subnet", name));
-}
-
-/** The name of the resource a `${type.name.attr}` reference points at. */
-function target(reference: string): string {
-  return /^\$\{[a-z0-9_.]+?\.([^.]+)\.[a-z_]+\}$/.exec(reference)![1];
-}
 
 describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
   const stage = validStages().find((s) => s.name === stageName)!;
@@ -27,14 +16,14 @@ describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
 
   it(`runs ${config.engine} ${config.engineVersion} on ${config.nodeType} with a ${config.parameterGroupFamily} parameter group`, () => {
     expect(group).toMatchObject({ engine: config.engine, engine_version: config.engineVersion, node_type: config.nodeType, port: 6379 });
-    const params = parsed.resource.aws_elasticache_parameter_group[target(group.parameter_group_name)];
+    const params = parsed.resource.aws_elasticache_parameter_group[refName(group.parameter_group_name)];
     expect(params.family).toBe(config.parameterGroupFamily);
   });
 
   it("encrypts at rest with its own rotating KMS key and in transit (TLS required)", () => {
     expect(group).toMatchObject({ at_rest_encryption_enabled: "true", transit_encryption_enabled: true, transit_encryption_mode: "required" });
-    expect(target(group.kms_key_id)).toMatch(/^cache_/);
-    expect(parsed.resource.aws_kms_key[target(group.kms_key_id)].enable_key_rotation).toBe(true);
+    expect(refName(group.kms_key_id)).toMatch(/^cache_/);
+    expect(parsed.resource.aws_kms_key[refName(group.kms_key_id)].enable_key_rotation).toBe(true);
   });
 
   it("uses an AUTH token generated at deploy time, set once and then left to the manual rotation procedure", () => {
@@ -50,8 +39,8 @@ describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
 
     const versions: Record<string, any> = Object.fromEntries(
       resources(parsed, "aws_secretsmanager_secret_version")
-        .filter(([, v]) => target(v.secret_id).startsWith("cache_"))
-        .map(([, v]) => [parsed.resource.aws_secretsmanager_secret[target(v.secret_id)].name, v]),
+        .filter(([, v]) => refName(v.secret_id).startsWith("cache_"))
+        .map(([, v]) => [parsed.resource.aws_secretsmanager_secret[refName(v.secret_id)].name, v]),
     );
     expect(versions[`${stage.namePrefix}/redis/auth-token`].secret_string).toBe(tokenRef);
     expect(versions[`${stage.namePrefix}/redis/url`].secret_string).toBe(
@@ -63,12 +52,12 @@ describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
   });
 
   it("lives in the isolated subnets", () => {
-    expect(parsed.resource.aws_elasticache_subnet_group[target(group.subnet_group_name)].subnet_ids).toEqual(isolatedSubnetRefs(parsed));
+    expect(parsed.resource.aws_elasticache_subnet_group[refName(group.subnet_group_name)].subnet_ids).toEqual(subnetRefs(parsed, "isolated"));
   });
 
   it("has its own security group, admitting only other security groups on 6379", () => {
     expect(group.security_group_ids).toHaveLength(1);
-    const sgName = target(group.security_group_ids[0]);
+    const sgName = refName(group.security_group_ids[0]);
     const sg = parsed.resource.aws_security_group[sgName];
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
@@ -107,7 +96,7 @@ describe.each(STAGE_NAMES)("Redis cache of %s", (stageName) => {
   it("sends its slow log to an encrypted log group with the stage's retention", () => {
     const [delivery] = group.log_delivery_configuration;
     expect(delivery).toMatchObject({ destination_type: "cloudwatch-logs", log_type: "slow-log" });
-    const logGroup = parsed.resource.aws_cloudwatch_log_group[target(delivery.destination)];
+    const logGroup = parsed.resource.aws_cloudwatch_log_group[refName(delivery.destination)];
     expect(logGroup.retention_in_days).toBe(stage.logRetentionDays);
     expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.logs-key_/);
   });

@@ -109,5 +109,26 @@ export function ref(type: string, name: string, attribute = "id"): string {
   return "${" + `${type}.${name}.${attribute}` + "}";
 }
 
+/**
+ * The resource name a reference points at (the inverse of `ref`). Without `type`,
+ * `reference` must be exactly one `${type.name.attr}`; with it, the first reference
+ * to that type inside `reference` is taken.
+ */
+export function refName(reference: string, type?: string): string {
+  const pattern = type
+    ? new RegExp(`\\$\\{${type.replace(/\./g, "\\.")}\\.([^.]+)\\.`)
+    : /^\$\{(?:data\.)?[a-z0-9_]+\.([^.}]+)\.[^}]+\}$/;
+  const match = pattern.exec(reference);
+  if (!match) throw new Error(`${reference} is not a reference${type ? ` to a ${type}` : ""}`);
+  return match[1];
+}
+
+/** `${aws_subnet.<name>.id}` of a stage's subnets of one tier (public, private, isolated). */
+export function subnetRefs(synth: Synth, tier: string): string[] {
+  return resources(synth, "aws_subnet")
+    .filter(([, s]) => s.tags.Tier === tier)
+    .map(([name]) => ref("aws_subnet", name));
+}
+
 /** The configured stage names (every test that loops over stages uses this). */
 export const STAGE_NAMES = Object.keys(stages);

@@ -21,13 +21,18 @@ import { secretCustomerKey } from "./secret-customer-key";
 import { securityGroupNoWorldIngress } from "./security-group-no-world-ingress";
 import { taskNoPublicIp } from "./task-no-public-ip";
 
-export const RULES: readonly Rule[] = [
+/** The rules that read inside container_definitions (DFP-ECS-1 to DFP-ECS-6). */
+export const CONTAINER_RULES: readonly Rule[] = [
   containerNoSecretEnvironment,
   containerReadOnlyRoot,
   containerNonRootUser,
   containerNotPrivileged,
   containerLogConfiguration,
   containerHealthCheck,
+];
+
+export const RULES: readonly Rule[] = [
+  ...CONTAINER_RULES,
   taskNoPublicIp,
   securityGroupNoWorldIngress,
   databaseEncrypted,
