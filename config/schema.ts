@@ -354,6 +354,8 @@ const operationsSchema = z.strictObject({
 export const stageFieldsSchema = z.strictObject({
   /** Marks a production stage: the stricter rules below apply. */
   production: bool(),
+  /** The deploy of this stage waits for a reviewer's approval of its plan. @default the value of `production` */
+  requiresApproval: bool().optional(),
   /** AWS region of the stage. */
   region: text(REGION, "an AWS region such as eu-west-1"),
   /** Short prefix of resource names: 3-16 chars, lower-case letters, digits, hyphens. */
@@ -409,6 +411,12 @@ const crossFieldRules: readonly CrossFieldRule[] = [
         if (name === domain.name) problem(["domain", "subjectAlternativeNames", i], "repeats domain.name; list only the extra names");
         else if (domain.subjectAlternativeNames.indexOf(name) !== i) problem(["domain", "subjectAlternativeNames", i], "is listed twice");
       });
+    },
+  },
+  {
+    reads: ["production", "requiresApproval"],
+    check: ({ production, requiresApproval }, problem) => {
+      if (production && requiresApproval === false) problem(["requiresApproval"], "cannot be false in a production stage (its deploy waits for an approval)");
     },
   },
   {

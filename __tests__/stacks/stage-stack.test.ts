@@ -1,3 +1,4 @@
+import { requireStoredSnapshot } from "../helpers/snapshots";
 import { synthStage, STAGE_NAMES, validStages } from "../helpers/stages";
 
 describe.each(STAGE_NAMES)("stage stack %s", (stageName) => {
@@ -5,6 +6,7 @@ describe.each(STAGE_NAMES)("stage stack %s", (stageName) => {
   const { json, parsed } = synthStage(stageName);
 
   it("matches the reviewed snapshot", () => {
+    requireStoredSnapshot(`stage ${stageName}`);
     expect(parsed).toMatchSnapshot();
   });
 

@@ -19,14 +19,24 @@ function jobBlock(file: string, job: string): string {
 }
 
 it("has the pull request and deploy workflows", () => {
-  expect(files.sort()).toEqual(["deploy.yml", "pull-request.yml"]);
+  expect(files.sort()).toEqual(["deploy-stage.yml", "deploy.yml", "pull-request.yml"]);
+});
+
+it("names no configured stage outside comments: the stage list comes from config", () => {
+  for (const file of files) {
+    const code = text(file)
+      .split("\n")
+      .filter((l) => !/^\s*#/.test(l))
+      .join("\n");
+    for (const stage of ["staging", "production"]) expect({ file, named: code.includes(stage) }).toEqual({ file, named: false });
+  }
 });
 
 describe.each(files)("%s", (file) => {
   it("pins every action to a full commit SHA, with the version tag in a comment", () => {
     const uses = text(file)
       .split("\n")
-      .filter((l) => /^\s*-?\s*uses:/.test(l));
+      .filter((l) => /^\s*-?\s*uses:/.test(l) && !/uses: \.\/\.github\/workflows\/[\w-]+\.yml$/.test(l)); // this repository's own workflows
     expect(uses.length).toBeGreaterThan(0);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
@@ -35,7 +45,8 @@ describe.each(files)("%s", (file) => {
     expect(text(file)).toMatch(/^permissions: \{\}$/m);
   });
 
-  it("pins Terraform to a version >= 1.10 (S3 use_lockfile)", () => {
+  it("pins Terraform to a version >= 1.10 (S3 use_lockfile) where it runs Terraform", () => {
+    if (!text(file).includes("hashicorp/setup-terraform")) return;
     const version = /TERRAFORM_VERSION: "(\d+)\.(\d+)\.(\d+)"/.exec(text(file));
     expect(version).not.toBeNull();
     const [major, minor] = [Number(version![1]), Number(version![2])];
@@ -53,11 +64,16 @@ describe("pull-request.yml", () => {
     expect(checks).toContain("run: npm run scan");
   });
 
-  it("plans every stage with OIDC credentials and uploads the saved plan", () => {
+  it("reads the stage matrix from config", () => {
+    expect(jobBlock(file, "stages")).toContain('matrix="$(npm run -s stage-config -- --matrix)"');
+  });
+
+  it("plans every configured stage with OIDC credentials and uploads the saved plan", () => {
     const plan = jobBlock(file, "plan");
     expect(plan).toMatch(/id-token: write/);
-    expect(plan).toContain("- stage: staging");
-    expect(plan).toContain("- stage: production");
+    expect(plan).toContain("needs: [stages, checks]");
+    expect(plan).toContain("matrix: ${{ fromJSON(needs.stages.outputs.matrix) }}");
+    expect(plan).toContain("role-to-assume: ${{ vars[matrix.plan-role-variable] }}");
     expect(plan).toContain("plan -input=false -lock-timeout=10m -out=plan.out");
     expect(plan).toContain("npm run --silent plan-report --");
     expect(plan).toContain("name: plan-${{ matrix.stage }}");
@@ -65,6 +81,7 @@ describe("pull-request.yml", () => {
 
   it("keeps one sticky comment per stage, found by a hidden marker", () => {
     const comment = jobBlock(file, "comment");
+    expect(comment).toContain("matrix: ${{ fromJSON(needs.stages.outputs.matrix) }}");
     expect(comment).toContain("const marker = `<!-- plan-report:${stage} -->`;");
     expect(comment).toContain("github.rest.issues.updateComment");
     expect(comment).toMatch(/permissions:\n\s+pull-requests: write\n/);
@@ -74,35 +91,45 @@ describe("pull-request.yml", () => {
 describe("deploy.yml", () => {
   const file = "deploy.yml";
 
-  it("never cancels an apply and gives each stage its own concurrency group", () => {
-    for (const [job, group] of [
-      ["staging", "deploy-staging"],
-      ["production", "deploy-production"],
-    ]) {
-      expect(jobBlock(file, job)).toMatch(new RegExp(`group: ${group}\\n\\s+cancel-in-progress: false`));
-    }
-  });
-
-  it("runs the production plan report with --strict unless allow_destroy is set", () => {
-    const plan = jobBlock(file, "production-plan");
-    expect(plan).toContain("ALLOW_DESTROY: ${{ inputs.allow_destroy }}");
-    expect(plan).toContain('args=(--stage "$STAGE" --strict)');
-    expect(plan).toContain('if [ "$ALLOW_DESTROY" = "true" ]; then args+=(--allow-destroy); fi');
+  it("deploys the stages of the config matrix one at a time, in order, stopping at the first failure", () => {
+    const deploy = jobBlock(file, "deploy");
+    expect(deploy).toContain("needs: stages");
+    expect(deploy).toMatch(/max-parallel: 1\n\s+fail-fast: true\n\s+matrix: \$\{\{ fromJSON\(needs\.stages\.outputs\.matrix\) \}\}/);
+    expect(deploy).toContain("uses: ./.github/workflows/deploy-stage.yml");
+    expect(deploy).toContain("requires-approval: ${{ matrix.requires-approval }}");
+    expect(deploy).toContain("allow-destroy: ${{ inputs.allow_destroy == true }}");
+    expect(jobBlock(file, "stages")).toContain('matrix="$(npm run -s stage-config -- --matrix)"');
+    expect(jobBlock(file, "stages")).toContain("if: github.ref == 'refs/heads/main'");
     expect(text(file)).toMatch(/allow_destroy:\n(.*\n)*?\s+type: boolean\n\s+default: false/);
   });
+});
 
-  it("applies in production, behind the production environment, exactly the saved plan that was reported", () => {
-    const production = jobBlock(file, "production");
-    expect(production).toContain("needs: production-plan");
-    expect(production).toMatch(/environment:\n\s+name: production/);
-    expect(production).toContain("name: plan-production");
-    expect(production).toContain("apply -input=false -lock-timeout=10m plan.out");
-    expect(production).not.toContain("npm run synth");
-    expect(jobBlock(file, "production-plan")).toContain("needs: staging");
+describe("deploy-stage.yml", () => {
+  const file = "deploy-stage.yml";
+
+  it("runs the plan report with --strict for a stage that requires approval, unless allow-destroy", () => {
+    const plan = jobBlock(file, "plan");
+    expect(plan).toContain("STRICT: ${{ inputs.requires-approval }}");
+    expect(plan).toContain("ALLOW_DESTROY: ${{ inputs.allow-destroy }}");
+    expect(plan).toContain('if [ "$STRICT" = "true" ]; then args+=(--strict); fi');
+    expect(plan).toContain('if [ "$ALLOW_DESTROY" = "true" ]; then args+=(--allow-destroy); fi');
+    expect(plan).toContain("role-to-assume: ${{ vars[inputs.plan-role-variable] }}");
+    expect(plan).toContain("name: plan-${{ inputs.stage }}");
   });
 
-  it.each(["staging", "production"])("%s: applies, migrates, waits for stable services, checks health", (job) => {
-    const block = jobBlock(file, job);
+  it("applies behind the stage's environment exactly the saved plan that was reported, never cancelling an apply", () => {
+    const deploy = jobBlock(file, "deploy");
+    expect(deploy).toContain("needs: plan");
+    expect(deploy).toMatch(/environment:\n\s+name: \$\{\{ inputs\.environment \}\}/);
+    expect(deploy).toContain("name: plan-${{ inputs.stage }}");
+    expect(deploy).toContain("role-to-assume: ${{ vars[inputs.deploy-role-variable] }}");
+    expect(deploy).toContain("apply -input=false -lock-timeout=10m plan.out");
+    expect(deploy).not.toContain("npm run synth");
+    expect(deploy).toMatch(/group: deploy-\$\{\{ inputs\.stage \}\}\n\s+cancel-in-progress: false/);
+  });
+
+  it("applies, migrates, waits for stable services, checks health", () => {
+    const block = jobBlock(file, "deploy");
     const order = ["apply -input=false", "npm run migrate --", "aws ecs wait services-stable", "curl --fail"];
     const positions = order.map((step) => block.indexOf(step));
     expect(positions.every((p) => p >= 0)).toBe(true);
