@@ -25,7 +25,7 @@ describe("a stage added in a scratch copy", () => {
   beforeAll(() => {
     dir = scratchCopy(root, ["config", "scripts", ".github", "package.json", "tsconfig.json"]);
     before = matrixIn(dir);
-    addStage(dir, { name: "qa-eu", namePrefix: "faq-qa", domain: "qa.faq.example.com", vpcCidr: "10.40.0.0/16" });
+    addStage(dir, { name: "qa-eu", namePrefix: "faq-qa-eu", domain: "qa-eu.faq.example.com", vpcCidr: "10.50.0.0/16" });
     matrix = matrixIn(dir);
   }, 60000);
 
