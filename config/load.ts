@@ -5,10 +5,15 @@
  *   production.network.vpcCidr: "10.0.0.0/33" is not a valid IPv4 CIDR
  *
  * Nothing here touches the file system: the caller validates first and writes only
- * when the whole configuration is valid.
+ * when the whole configuration is valid. A secret-shaped value is refused wherever it
+ * is and never printed: messages show `<redacted: ...>` in its place.
  */
 import { z } from "zod";
-import { crossFieldProblems, stageFieldsSchema, type StageConfig } from "./schema";
+import { STAGE_CHECKS } from "./checks";
+import { crossStageProblems } from "./checks/cross-stage";
+import { findSecrets, redact, redactAll, secretKind } from "./checks/secrets";
+import { INVALID, partialParse, runGuarded } from "./partial";
+import { crossFieldRules, stageFieldsSchema, type StageConfig } from "./schema";
 
 /** The application image, which is built elsewhere and handed to the stacks. */
 export interface AppImage {
@@ -54,8 +59,10 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === MISSING || value === undefined) return "(missing)";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  if (typeof value === "string" && secretKind(value)) return redact(value);
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" && secretKind(v) ? redact(v) : v)) ?? String(value);
+  // Long enough for an ARN (its region and account are what a message is about).
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -83,34 +90,36 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], root: unknown,
 }
 
 /**
- * Runs the cross-field rules over the sections of a stage that are valid on
- * their own, so that one run lists every problem it can, and no rule reasons
- * on a value that already failed its own check. A value the rule names but the
- * input left out (a default) is shown as the default.
+ * Runs the cross-field rules and the checks of config/checks over the stage as far
+ * as it parsed (config/partial.ts), so one run lists every problem it can: a field
+ * error does not hide the section's other rules, and no rule reasons on a value that
+ * already failed its own check. A value the rule names but the input left out (a
+ * default) is shown as the default.
  */
-function crossFieldProblemLines(input: unknown, stageName: string, parsed?: Record<string, unknown>): string[] {
-  if (input === null || typeof input !== "object") return [];
-  const raw = input as Record<string, unknown>;
-  // A stage that parsed whole has every section valid; otherwise parse each section on its own.
-  const sections: Record<string, unknown> = parsed ?? {};
-  const valid = new Set<string>(parsed ? Object.keys(stageFieldsSchema.shape) : []);
-  if (!parsed) {
-    for (const [key, schema] of Object.entries(stageFieldsSchema.shape)) {
-      const result = (schema as z.ZodType).safeParse(raw[key]);
-      if (result.success) {
-        sections[key] = result.data;
-        valid.add(key);
-      }
-    }
-  }
+function crossFieldProblemLines(input: unknown, stageName: string, stage: unknown): string[] {
+  if (stage === INVALID) return [];
   const lines: string[] = [];
-  crossFieldProblems(sections, valid, (path, message) => {
-    const given = valueAt(raw, path);
-    const fallback = valueAt(sections, path);
-    const value = given !== MISSING ? show(given) : fallback === MISSING || fallback === undefined ? show(fallback) : `(default ${show(fallback)})`;
-    lines.push(`${pathText([stageName, ...path])}: ${value} ${message}`);
-  });
+  const problem = (path: (string | number)[], message: string) => lines.push(problemLine(input, stage, [stageName], path, message));
+  for (const rule of crossFieldRules) runGuarded(() => rule.check(stage as StageConfig, problem));
+  for (const check of STAGE_CHECKS) runGuarded(() => check(stage as StageConfig, problem));
   return lines;
+}
+
+/** "path: value message", the value read from the raw input, else from the parsed stage (a default). */
+function problemLine(input: unknown, parsed: unknown, prefix: readonly PropertyKey[], path: readonly PropertyKey[], message: string): string {
+  const given = valueAt(input, path);
+  let fallback: unknown = MISSING;
+  runGuarded(() => (fallback = valueAt(parsed, path)));
+  const value = given !== MISSING ? show(given) : fallback === MISSING || fallback === undefined ? show(fallback) : `(default ${show(fallback)})`;
+  return `${pathText([...prefix, ...path])}: ${value} ${message}`;
+}
+
+/** Secret-shaped values anywhere in a stage: refused, and collected so no message prints them. */
+function secretProblemLines(input: unknown, stageName: string, found: string[]): string[] {
+  return findSecrets(input).map(({ path, value, kind }) => {
+    found.push(value);
+    return `${pathText([stageName, ...path])}: ${redact(value)} looks like ${kind}: secrets go in Secrets Manager, never in the stage config (it lands in the task definition, in Terraform state and in logs)`;
+  });
 }
 
 const STAGE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -118,9 +127,16 @@ const IMAGE_REPOSITORY = /^[a-z0-9]+([.-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /** Reads the application image from the environment, falling back to the documented placeholder. */
-function appImageFrom(env: Readonly<Record<string, string | undefined>>, problems: string[]): AppImage {
+function appImageFrom(env: Readonly<Record<string, string | undefined>>, problems: string[], secrets: string[]): AppImage {
   const repository = env.APP_IMAGE_REPOSITORY || PLACEHOLDER_APP_IMAGE.repository;
   const tag = env.APP_IMAGE_TAG || PLACEHOLDER_APP_IMAGE.tag;
+  for (const [name, value] of [["APP_IMAGE_REPOSITORY", repository], ["APP_IMAGE_TAG", tag]] as const) {
+    const kind = secretKind(value);
+    if (kind) {
+      secrets.push(value);
+      problems.push(`${name}: ${redact(value)} looks like ${kind}, not an image ${name === "APP_IMAGE_TAG" ? "tag" : "repository"}`);
+    }
+  }
   if (!IMAGE_REPOSITORY.test(repository)) {
     problems.push(`APP_IMAGE_REPOSITORY: ${show(repository)} is not an image repository URI (host/path, no tag)`);
   }
@@ -139,7 +155,9 @@ function appImageFrom(env: Readonly<Record<string, string | undefined>>, problem
 export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>> = {}): Stage[] {
   const problems: string[] = [];
   const parsed: Stage[] = [];
-  const appImage = appImageFrom(env, problems);
+  const secrets: string[] = [];
+  const appImage = appImageFrom(env, problems, secrets);
+  const partial: { name: string; stage: StageConfig }[] = [];
 
   if (Object.keys(raw).length === 0) problems.push("stages: {} must configure at least one stage");
   for (const [name, input] of Object.entries(raw)) {
@@ -148,25 +166,23 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
       continue;
     }
     const result = stageFieldsSchema.safeParse(input);
-    const lines = [...(result.success ? [] : formatIssues(result.error.issues, input, [name])), ...crossFieldProblemLines(input, name, result.success ? result.data : undefined)];
+    const stage = result.success ? result.data : partialParse(stageFieldsSchema, input);
+    const lines = [
+      ...(result.success ? [] : formatIssues(result.error.issues, input, [name])),
+      ...crossFieldProblemLines(input, name, stage),
+      ...secretProblemLines(input, name, secrets),
+    ];
+    if (stage !== INVALID) partial.push({ name, stage: stage as StageConfig });
     if (lines.length > 0) problems.push(...lines);
     else if (result.success) parsed.push({ ...result.data, name, appImage });
   }
 
-  // Rules across stages: names and state locations must not collide.
-  const seen = new Map<string, string>();
-  for (const stage of parsed) {
-    const claims = [
-      [`namePrefix ${stage.namePrefix}`, `${stage.name}.namePrefix: ${show(stage.namePrefix)}`],
-      [`state s3://${stage.state.bucket}/${stage.state.key}`, `${stage.name}.state.key: ${show(stage.state.key)}`],
-    ];
-    for (const [claim, where] of claims) {
-      const owner = seen.get(claim);
-      if (owner) problems.push(`${where} is already used by stage ${owner}; every stage needs its own`);
-      else seen.set(claim, stage.name);
-    }
-  }
+  // Rules across stages (names, state, DNS names, VPC ranges), on every stage as far as it parsed.
+  crossStageProblems(partial, (stageName, path, message) => {
+    const entry = partial.find((p) => p.name === stageName)!;
+    problems.push(problemLine(raw[stageName], entry.stage, [stageName], path, message));
+  });
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems.map((line) => redactAll(line, secrets)));
   return parsed;
 }

@@ -381,12 +381,12 @@ type Problem = (path: (string | number)[], message: string) => void;
  * A rule spanning several fields. It runs when every section it reads is valid
  * on its own, so one run reports these problems beside the per-field ones.
  */
-interface CrossFieldRule {
+export interface CrossFieldRule {
   readonly reads: readonly Section[];
   readonly check: (stage: StageFields, problem: Problem) => void;
 }
 
-const crossFieldRules: readonly CrossFieldRule[] = [
+export const crossFieldRules: readonly CrossFieldRule[] = [
   {
     // Exactly one way to get a certificate.
     reads: ["domain"],
@@ -443,11 +443,16 @@ const crossFieldRules: readonly CrossFieldRule[] = [
     },
   },
   {
-    reads: ["production", "database"],
-    check: ({ production, database: db }, problem) => {
+    reads: ["database"],
+    check: ({ database: db }, problem) => {
       if (db.allocatedStorageGiB > db.maxAllocatedStorageGiB) {
         problem(["database", "allocatedStorageGiB"], `must not exceed database.maxAllocatedStorageGiB (${db.maxAllocatedStorageGiB})`);
       }
+    },
+  },
+  {
+    reads: ["database"],
+    check: ({ database: db }, problem) => {
       // RDS: both windows at least 30 minutes, and they must not overlap (CreateDBInstance).
       const backupMinutes = windowMinutes(db.backupWindow, "daily");
       const maintenanceMinutes = windowMinutes(db.maintenanceWindow, "weekly");
@@ -461,9 +466,19 @@ const crossFieldRules: readonly CrossFieldRule[] = [
       if ((backupMinutes ?? 0) >= 30 && (maintenanceMinutes ?? 0) >= 30 && dailyOverlapsWeekly(db.backupWindow, db.maintenanceWindow)) {
         problem(["database", "backupWindow"], `must not overlap database.maintenanceWindow ("${db.maintenanceWindow}")`);
       }
+    },
+  },
+  {
+    reads: ["database"],
+    check: ({ database: db }, problem) => {
       if (db.finalSnapshot && db.backupRetentionDays === 0) {
         problem(["database", "backupRetentionDays"], "must be at least 1 when database.finalSnapshot is true (0 turns automated backups off)");
       }
+    },
+  },
+  {
+    reads: ["production", "database"],
+    check: ({ production, database: db }, problem) => {
       if (!production) return;
       if (!db.multiAz) problem(["database", "multiAz"], "must be true in a production stage");
       if (!db.deletionProtection) problem(["database", "deletionProtection"], "must be true in a production stage");
@@ -472,8 +487,8 @@ const crossFieldRules: readonly CrossFieldRule[] = [
     },
   },
   {
-    reads: ["production", "cache"],
-    check: ({ production, cache }, problem) => {
+    reads: ["cache"],
+    check: ({ cache }, problem) => {
       const major = Number(cache.engineVersion.split(".")[0]);
       const minimumMajor = cache.engine === "redis" ? 6 : 7;
       if (major < minimumMajor) {
@@ -488,15 +503,30 @@ const crossFieldRules: readonly CrossFieldRule[] = [
           problem(["cache", "parameterGroupFamily"], `does not match cache.engineVersion "${cache.engineVersion}" (expected "${expected}")`);
         }
       }
+    },
+  },
+  {
+    reads: ["cache"],
+    check: ({ cache }, problem) => {
       // ElastiCache: maintenance and snapshot windows are at least 60 minutes.
       for (const [field, kind] of [["maintenanceWindow", "weekly"], ["snapshotWindow", "daily"]] as const) {
         const minutes = windowMinutes(cache[field], kind);
         if (minutes !== undefined && minutes < 60) problem(["cache", field], `must be at least 60 minutes long (it is ${minutes})`);
       }
+    },
+  },
+  {
+    reads: ["cache"],
+    check: ({ cache }, problem) => {
       if (cache.automaticFailover && cache.replicas < 1) {
         problem(["cache", "automaticFailover"], "requires cache.replicas of at least 1 (it has 0)");
       }
       if (cache.multiAz && !cache.automaticFailover) problem(["cache", "multiAz"], "requires cache.automaticFailover to be true");
+    },
+  },
+  {
+    reads: ["production", "cache"],
+    check: ({ production, cache }, problem) => {
       if (!production) return;
       if (cache.replicas < 1) problem(["cache", "replicas"], "must be at least 1 in a production stage");
       if (!cache.automaticFailover) problem(["cache", "automaticFailover"], "must be true in a production stage");
@@ -504,10 +534,15 @@ const crossFieldRules: readonly CrossFieldRule[] = [
     },
   },
   {
-    reads: ["production", "web"],
-    check: ({ production, web }, problem) => {
+    reads: ["web"],
+    check: ({ web }, problem) => {
       const size = fargateSizeProblem(web.cpu, web.memoryMiB);
       if (size) problem(["web", "memoryMiB"], size);
+    },
+  },
+  {
+    reads: ["production", "web"],
+    check: ({ production, web }, problem) => {
       if (web.minTasks > web.maxTasks) problem(["web", "minTasks"], `must not exceed web.maxTasks (${web.maxTasks})`);
       if (web.desiredCount < web.minTasks || web.desiredCount > web.maxTasks) {
         problem(["web", "desiredCount"], `must be within web.minTasks..web.maxTasks (${web.minTasks}..${web.maxTasks})`);
@@ -515,9 +550,19 @@ const crossFieldRules: readonly CrossFieldRule[] = [
       if (production && web.minTasks < 2) {
         problem(["web", "minTasks"], "must be at least 2 in a production stage (tasks spread over AZs survive an AZ outage)");
       }
+    },
+  },
+  {
+    reads: ["web"],
+    check: ({ web }, problem) => {
       if (web.healthCheck.timeoutSeconds >= web.healthCheck.intervalSeconds) {
         problem(["web", "healthCheck", "timeoutSeconds"], `must be below web.healthCheck.intervalSeconds (${web.healthCheck.intervalSeconds})`);
       }
+    },
+  },
+  {
+    reads: ["web"],
+    check: ({ web }, problem) => {
       // A request that started just before draining may run for the whole Gunicorn timeout.
       if (web.deregistrationDelaySeconds < web.gunicornTimeoutSeconds) {
         problem(

@@ -21,7 +21,13 @@ describe("stage configuration", () => {
   it("accepts a third stage with config only", () => {
     const stages = loadStages({
       ...rawStages(),
-      qa: { ...rawStages().staging, namePrefix: "faq-qa", state: { ...rawStages().staging.state, key: "qa/terraform.tfstate" } },
+      qa: {
+        ...rawStages().staging,
+        namePrefix: "faq-qa",
+        state: { ...rawStages().staging.state, key: "qa/terraform.tfstate" },
+        domain: { ...rawStages().staging.domain, name: "qa.faq.example.com" },
+        network: { ...rawStages().staging.network, vpcCidr: "10.40.0.0/16" },
+      },
     });
     expect(stages.map((s) => s.name)).toContain("qa");
   });

@@ -1,0 +1,20 @@
+/**
+ * The config checks beyond one field's own rule, run by config/load.ts on each
+ * stage (parsed as far as it could be) beside the schema's cross-field rules.
+ */
+import { cacheNodeTypeIsKnown, databaseInstanceClassIsKnown } from "./instance-types";
+import { budgetThresholdsUnique } from "./lists";
+import { namePrefixNotReserved } from "./name-prefix";
+import { certificateInStageRegion, regionHasTheZones, regionIsKnown, stateRegionIsKnown } from "./region";
+import type { StageCheck } from "./types";
+
+export const STAGE_CHECKS: readonly StageCheck[] = [
+  regionIsKnown,
+  stateRegionIsKnown,
+  regionHasTheZones,
+  certificateInStageRegion,
+  namePrefixNotReserved,
+  databaseInstanceClassIsKnown,
+  cacheNodeTypeIsKnown,
+  budgetThresholdsUnique,
+];
