@@ -9,6 +9,7 @@
  * is and never printed: messages show `<redacted: ...>` in its place.
  */
 import { z } from "zod";
+import { appImageRepositoryFor } from "./app-image";
 import { STAGE_CHECKS } from "./checks";
 import { crossStageProblems } from "./checks/cross-stage";
 import { findSecrets, redact, redactAll, secretKind } from "./checks/secrets";
@@ -126,7 +127,10 @@ const STAGE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const IMAGE_REPOSITORY = /^[a-z0-9]+([.-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
-/** Reads the application image from the environment, falling back to the documented placeholder. */
+/**
+ * Reads the application image from the environment, falling back to the documented
+ * placeholder. Each stage's repository is then chosen and checked by config/app-image.ts.
+ */
 function appImageFrom(env: Readonly<Record<string, string | undefined>>, problems: string[], secrets: string[]): AppImage {
   const repository = env.APP_IMAGE_REPOSITORY || PLACEHOLDER_APP_IMAGE.repository;
   const tag = env.APP_IMAGE_TAG || PLACEHOLDER_APP_IMAGE.tag;
@@ -173,8 +177,18 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
       ...secretProblemLines(input, name, secrets),
     ];
     if (stage !== INVALID) partial.push({ name, stage: stage as StageConfig });
+    let repository: string | undefined;
+    runGuarded(() => {
+      const s = stage as StageConfig;
+      const choice = appImageRepositoryFor({ name, region: s.region, appImageRepository: s.appImageRepository }, env);
+      repository = choice.repository;
+      // APP_IMAGE_REPOSITORY's own form is reported once, above.
+      if (choice.problem && !(choice.source === "APP_IMAGE_REPOSITORY" && !IMAGE_REPOSITORY.test(choice.repository))) {
+        lines.push(`${choice.source === "placeholder" ? `${name}.appImageRepository` : choice.source}: ${show(choice.repository)} ${choice.problem}`);
+      }
+    });
     if (lines.length > 0) problems.push(...lines);
-    else if (result.success) parsed.push({ ...result.data, name, appImage });
+    else if (result.success) parsed.push({ ...result.data, name, appImage: { repository: repository!, tag: appImage.tag } });
   }
 
   // Rules across stages (names, state, DNS names, VPC ranges), on every stage as far as it parsed.
@@ -183,6 +197,7 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
     problems.push(problemLine(raw[stageName], entry.stage, [stageName], path, message));
   });
 
-  if (problems.length > 0) throw new ConfigError(problems.map((line) => redactAll(line, secrets)));
+  // One line per problem: an environment value wrong for several stages is said once.
+  if (problems.length > 0) throw new ConfigError([...new Set(problems.map((line) => redactAll(line, secrets)))]);
   return parsed;
 }

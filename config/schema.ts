@@ -358,6 +358,8 @@ export const stageFieldsSchema = z.strictObject({
   requiresApproval: bool().optional(),
   /** AWS region of the stage. */
   region: text(REGION, "an AWS region such as eu-west-1"),
+  /** ECR repository of the application image, in the stage's region. @default APP_IMAGE_REPOSITORY */
+  appImageRepository: z.string({ error: "must be an ECR repository URI" }).optional(),
   /** Short prefix of resource names: 3-16 chars, lower-case letters, digits, hyphens. */
   namePrefix: text(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, "3-16 lower-case letters, digits or hyphens"),
   /** Retention of every CloudWatch log group of the stage. */

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { runSynth } from "../../stacks/platform-app";
 import { addStage, scratchCopy } from "../../scripts/new-stage/scratch";
-import { rawStages } from "../helpers/stages";
+import { rawStages, validStages } from "../helpers/stages";
 
 const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), "config-mistakes-"));
 afterAll(() => fs.rmSync(outRoot, { recursive: true, force: true }));
@@ -215,4 +215,43 @@ describe("npm run synth with config mistakes (the real process)", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60000);
+});
+
+describe("application image repository", () => {
+  const EU = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/django-faq";
+  const US = "123456789012.dkr.ecr.us-east-1.amazonaws.com/django-faq";
+
+  it("fails when APP_IMAGE_REPOSITORY is in another region than a stage that uses it", () => {
+    refused((r) => (r.staging.region = "us-east-1"), [
+      `APP_IMAGE_REPOSITORY: "${EU}" is in eu-west-1, but stage staging runs in us-east-1: set staging.appImageRepository to a repository in us-east-1 (a replica: docs/CONFIG.md, "Application image")`,
+    ], { APP_IMAGE_REPOSITORY: EU });
+  });
+
+  it("fails when a stage's own repository is in another region", () => {
+    refused((r) => (r.production.appImageRepository = US), [
+      `production.appImageRepository: "${US}" is in us-east-1, but stage production runs in eu-west-1: use a repository in eu-west-1`,
+    ]);
+  });
+
+  it("fails when the repository is not an ECR repository URI, once for every stage", () => {
+    const text = refused(() => undefined, ['APP_IMAGE_REPOSITORY: "ghcr.io/example/django-faq" is not an ECR repository URI'], {
+      APP_IMAGE_REPOSITORY: "ghcr.io/example/django-faq",
+    });
+    expect(text.match(/APP_IMAGE_REPOSITORY/g)).toHaveLength(1);
+    refused((r) => (r.staging.appImageRepository = `${EU}:v1`), [`staging.appImageRepository: "${EU}:v1" is not an ECR repository URI`]);
+  });
+
+  it("gives each stage its own repository: its setting, else APP_IMAGE_REPOSITORY, else a placeholder in its region", () => {
+    const stages = validStages((r) => {
+      r.production.region = "us-east-1";
+      r.production.state.region = "us-east-1";
+      r.production.appImageRepository = US;
+    }, { APP_IMAGE_REPOSITORY: EU, APP_IMAGE_TAG: "3f9c2ab" });
+    expect(stages.map((s) => [s.name, s.appImage])).toEqual([
+      ["staging", { repository: EU, tag: "3f9c2ab" }],
+      ["production", { repository: US, tag: "3f9c2ab" }],
+    ]);
+    const placeholders = validStages((r) => (r.production.region = "us-east-1"));
+    expect(placeholders[1].appImage.repository).toBe("000000000000.dkr.ecr.us-east-1.amazonaws.com/django-faq");
+  });
 });
