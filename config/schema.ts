@@ -153,8 +153,8 @@ const edgeSchema = z.strictObject({
 });
 
 const databaseSchema = z.strictObject({
-  /** PostgreSQL 15 minor version, e.g. "15.8". */
-  engineVersion: text(/^15\.\d{1,2}$/, 'a PostgreSQL 15 version such as "15.8"'),
+  /** PostgreSQL major version, "15": RDS applies minor versions itself (auto minor version upgrade), so the plan never sees them. */
+  engineVersion: text(/^15$/, 'the PostgreSQL major version "15" (minor versions are applied automatically)'),
   /** RDS instance class. */
   instanceClass: text(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.medium"'),
   /** Initial storage. */
