@@ -165,6 +165,11 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
 
   if (Object.keys(raw).length === 0) problems.push("stages: {} must configure at least one stage");
   for (const [name, input] of Object.entries(raw)) {
+    if (secretKind(name)) {
+      secrets.push(name);
+      problems.push(`${redact(name)}: is a stage name that looks like ${secretKind(name)}; secrets go in Secrets Manager, never in the stage config`);
+      continue;
+    }
     if (!STAGE_NAME.test(name)) {
       problems.push(`${name}: is not a valid stage name (lower-case letters, digits, hyphens; it becomes the stack name)`);
       continue;

@@ -169,6 +169,11 @@ describe("secret-shaped values", () => {
     expect(text).not.toContain(GOOGLE_KEY);
   });
 
+  it("never prints a secret pasted as a stage name", () => {
+    const text = refused((r) => (r[ACCESS_KEY] = r.staging), [`<redacted: an AWS access key ID, 20 characters>: is a stage name that looks like an AWS access key ID`]);
+    expect(text).not.toContain(ACCESS_KEY);
+  });
+
   it("refuses a secret-shaped image tag from the environment, without printing it", () => {
     const text = refused(() => undefined, [`APP_IMAGE_TAG: <redacted: a Google API key, ${GOOGLE_KEY.length} characters> looks like a Google API key`], {
       APP_IMAGE_TAG: GOOGLE_KEY,
