@@ -260,3 +260,18 @@ describe("application image repository", () => {
     expect(placeholders.find((s) => s.name === "production")!.appImage.repository).toBe("000000000000.dkr.ecr.us-east-1.amazonaws.com/django-faq");
   });
 });
+
+it("fails when a stage is not an object, with one line for it", () => {
+  expect(synthBroken((r) => (r.staging = "eu-west-1")).text.split("\n").filter((l) => l.startsWith("  - staging"))).toEqual([
+    '  - staging: "eu-west-1" must be an object of settings',
+  ]);
+});
+
+it("fails when a section is not an object, still checking the rest of the stage", () => {
+  const text = synthBroken((r) => {
+    r.staging.network = "10.20.0.0/16";
+    r.staging.cache.nodeType = "cache.t4g.mirco";
+  }).text;
+  expect(text).toContain('  - staging.network: "10.20.0.0/16" must be an object of settings');
+  expect(text).toContain('  - staging.cache.nodeType: "cache.t4g.mirco" is not an ElastiCache node type');
+});
