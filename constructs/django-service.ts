@@ -39,6 +39,7 @@ import type { StageConfig } from "../config/schema";
 import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
 import type { ServiceCluster } from "./service-cluster";
 import { secretReadStatements } from "./iam-statements";
+import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -442,7 +443,7 @@ export class DjangoService extends Construct {
         startPeriod: healthCheckStartSeconds,
       },
       stopTimeout: web.stopTimeoutSeconds,
-      linuxParameters: { initProcessEnabled: true },
+      linuxParameters: { initProcessEnabled: true, capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.app),
     };
 
@@ -459,6 +460,7 @@ export class DjangoService extends Construct {
         { sourceVolume: "static", containerPath: web.staticRoot, readOnly: false },
         { sourceVolume: "static-files-tmp", containerPath: "/tmp", readOnly: false },
       ],
+      linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.staticFiles),
     };
 
@@ -491,7 +493,7 @@ export class DjangoService extends Construct {
         startPeriod: 10,
       },
       stopTimeout: web.stopTimeoutSeconds,
-      linuxParameters: { initProcessEnabled: true },
+      linuxParameters: { initProcessEnabled: true, capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.nginx),
     };
 
@@ -523,6 +525,7 @@ export class DjangoService extends Construct {
       environment,
       secrets,
       mountPoints: [{ sourceVolume: "migrate-tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       stopTimeout: web.stopTimeoutSeconds,
       logConfiguration: logging(CONTAINERS.migrate),
     };

@@ -49,6 +49,7 @@ import { QdrantBackup } from "./qdrant-backup";
 import { NFS_PORT, QdrantStorage } from "./qdrant-storage";
 import { ecrPullStatements, secretReadStatements } from "./iam-statements";
 import { QdrantSnapshots } from "./qdrant-snapshots";
+import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** Qdrant's HTTP (REST) port. */
 export const QDRANT_HTTP_PORT = 6333;
@@ -472,6 +473,7 @@ export class QdrantService extends Construct {
           mountPoints: [{ sourceVolume: volumeName, containerPath: QDRANT_DATA_PATH, readOnly: false }],
           // Qdrant keeps many segment files open.
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+          linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
           healthCheck: {
             command: QDRANT_HEALTH_CHECK_COMMAND,
             interval: 30,
