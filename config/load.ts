@@ -84,7 +84,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], root: unknown,
       continue;
     }
     const missing = value === MISSING || value === undefined;
-    const message = missing && issue.code === "invalid_type" ? "is required" : issue.message;
+    // zod's own wording ("Invalid input: expected object, received string") where a schema gave none.
+    const generic = issue.code === "invalid_type" && issue.message.startsWith("Invalid input");
+    const message = missing && issue.code === "invalid_type" ? "is required" : generic ? `must be ${issue.expected === "object" ? "an object of settings" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` : issue.message;
     lines.push(`${pathText(path)}: ${show(value)} ${message}`);
   }
   return lines;
@@ -165,6 +167,11 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
 
   if (Object.keys(raw).length === 0) problems.push("stages: {} must configure at least one stage");
   for (const [name, input] of Object.entries(raw)) {
+    if (secretKind(name)) {
+      secrets.push(name);
+      problems.push(`${redact(name)}: is a stage name that looks like ${secretKind(name)}; secrets go in Secrets Manager, never in the stage config`);
+      continue;
+    }
     if (!STAGE_NAME.test(name)) {
       problems.push(`${name}: is not a valid stage name (lower-case letters, digits, hyphens; it becomes the stack name)`);
       continue;
@@ -179,6 +186,7 @@ export function loadStages(raw: Readonly<Record<string, unknown>>, env: Readonly
     if (stage !== INVALID) partial.push({ name, stage: stage as StageConfig });
     let repository: string | undefined;
     runGuarded(() => {
+      if (stage === INVALID) return;
       const s = stage as StageConfig;
       const choice = appImageRepositoryFor({ name, region: s.region, appImageRepository: s.appImageRepository }, env);
       repository = choice.repository;

@@ -3,8 +3,8 @@
  * production is a value checked here; constructs only obey what the config says.
  *
  * Rules that concern one field live on the field; rules that span fields are the
- * `crossFieldRules` at the end (run by config/load.ts over the sections that parsed),
- * each reporting the path of the field to change.
+ * `crossFieldRules` at the end (run by config/load.ts on the stage as far as it parsed,
+ * see config/partial.ts), each reporting the path of the field to change.
  * Messages are predicates ("is not a valid IPv4 CIDR"): the loader prefixes them
  * with the path and the value received (see `config/load.ts`).
  */
@@ -166,8 +166,8 @@ const edgeSchema = z.strictObject({
 });
 
 const databaseSchema = z.strictObject({
-  /** PostgreSQL 15 minor version, e.g. "15.8". */
-  engineVersion: text(/^15\.\d{1,2}$/, 'a PostgreSQL 15 version such as "15.8"'),
+  /** PostgreSQL major version, "15": RDS applies minor versions itself (auto minor version upgrade), so the plan never sees them. */
+  engineVersion: text(/^15$/, 'the PostgreSQL major version "15" (minor versions are applied automatically)'),
   /** RDS instance class. */
   instanceClass: text(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.medium"'),
   /** Initial storage. */
@@ -407,10 +407,13 @@ type Section = keyof StageFields;
 type Problem = (path: (string | number)[], message: string) => void;
 
 /**
- * A rule spanning several fields. It runs when every section it reads is valid
- * on its own, so one run reports these problems beside the per-field ones.
+ * A rule spanning several fields. The loader runs it on the stage as far as it
+ * parsed: a read of a field that did not parse ends the rule quietly, so keep one
+ * rule to one concern (a rule stops at its first unreadable field), and one run
+ * reports these problems beside the per-field ones.
  */
 export interface CrossFieldRule {
+  /** The sections the rule reads (what a reviewer checks it against). */
   readonly reads: readonly Section[];
   readonly check: (stage: StageFields, problem: Problem) => void;
 }
@@ -642,13 +645,6 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
     },
   },
 ];
-
-/** Runs the cross-field rules whose sections are all in `valid`, reporting through `problem`. */
-export function crossFieldProblems(stage: Partial<StageFields>, valid: ReadonlySet<string>, problem: Problem): void {
-  for (const rule of crossFieldRules) {
-    if (rule.reads.every((section) => valid.has(section))) rule.check(stage as StageFields, problem);
-  }
-}
 
 /** A stage as written in config/stages.ts (before defaults). */
 export type StageInput = z.input<typeof stageFieldsSchema>;

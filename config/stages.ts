@@ -30,7 +30,7 @@ export const stages: Record<string, StageInput> = {
       wafRateLimitPer5Minutes: 300,
     },
     database: {
-      engineVersion: "15.8",
+      engineVersion: "15",
       instanceClass: "db.t4g.small",
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 50,
@@ -133,7 +133,7 @@ export const stages: Record<string, StageInput> = {
       wafRateLimitPer5Minutes: 300,
     },
     database: {
-      engineVersion: "15.8",
+      engineVersion: "15",
       instanceClass: "db.m7g.large",
       allocatedStorageGiB: 50,
       maxAllocatedStorageGiB: 200,

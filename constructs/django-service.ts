@@ -40,6 +40,7 @@ import type { StageConfig } from "../config/schema";
 import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
 import type { ServiceCluster } from "./service-cluster";
 import { secretReadStatements } from "./iam-statements";
+import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -445,7 +446,7 @@ export class DjangoService extends Construct {
         startPeriod: healthCheckStartSeconds,
       },
       stopTimeout: web.stopTimeoutSeconds,
-      linuxParameters: { initProcessEnabled: true },
+      linuxParameters: { initProcessEnabled: true, capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.app),
     };
 
@@ -462,6 +463,7 @@ export class DjangoService extends Construct {
         { sourceVolume: "static", containerPath: web.staticRoot, readOnly: false },
         { sourceVolume: "static-files-tmp", containerPath: "/tmp", readOnly: false },
       ],
+      linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.staticFiles),
     };
 
@@ -494,7 +496,7 @@ export class DjangoService extends Construct {
         startPeriod: 10,
       },
       stopTimeout: web.stopTimeoutSeconds,
-      linuxParameters: { initProcessEnabled: true },
+      linuxParameters: { initProcessEnabled: true, capabilities: DROP_ALL_CAPABILITIES },
       logConfiguration: logging(CONTAINERS.nginx),
     };
 
@@ -526,6 +528,7 @@ export class DjangoService extends Construct {
       environment,
       secrets,
       mountPoints: [{ sourceVolume: "migrate-tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       stopTimeout: web.stopTimeoutSeconds,
       logConfiguration: logging(CONTAINERS.migrate),
     };

@@ -10,7 +10,7 @@
  *   namePrefix: "faq-prod", accountId: identity.accountId, region: "eu-west-1",
  *   vpcId: network.vpc.id, subnetIds: network.isolatedSubnets.map((s) => s.id),
  *   secretsKmsKeyArn: secretsKey.key.arn, logsKmsKeyArn: logsKey.key.arn, logRetentionDays: 365,
- *   engineVersion: "15.8", instanceClass: "db.m7g.large", allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200,
+ *   engineVersion: "15", instanceClass: "db.m7g.large", allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200,
  *   multiAz: true, backupRetentionDays: 30, deletionProtection: true, finalSnapshot: true,
  *   performanceInsights: true, monitoringIntervalSeconds: 60, slowStatementThresholdMs: 500,
  *   maintenanceWindow: "sun:03:00-sun:04:00", backupWindow: "01:00-01:30",
@@ -40,7 +40,11 @@ export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
 /** The instance is `<namePrefix>-postgres`. */
 export interface PostgresDatabaseProps extends DataStoreProps {
-  /** PostgreSQL 15 minor version, e.g. "15.8". */
+  /**
+   * PostgreSQL major version, "15". Only the major: with auto minor version upgrade on, RDS moves
+   * the instance to new minor versions, and a pinned minor would make every later plan a downgrade.
+   * The version running is `engine_version_actual`.
+   */
   readonly engineVersion: string;
   /** Instance class, e.g. "db.t4g.small". */
   readonly instanceClass: string;
@@ -120,7 +124,7 @@ export class PostgresDatabase extends Construct {
     const fail = (message: string) => {
       throw new Error(`PostgresDatabase ${id}: ${message}`);
     };
-    if (!/^15\.\d+$/.test(props.engineVersion)) fail(`engineVersion must be a PostgreSQL 15 version such as "15.8", got "${props.engineVersion}"`);
+    if (props.engineVersion !== "15") fail(`engineVersion must be the PostgreSQL major version "15" (minor versions are applied automatically), got "${props.engineVersion}"`);
     if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
       fail(`subnetIds must list subnets in at least 2 AZs (an RDS subnet group needs two; Multi-AZ needs a second AZ), got ${props.subnetIds.length}`);
     }

@@ -16,17 +16,17 @@
  * mismatch beyond the tolerance, no snapshot), a snapshot older than
  * `maxSnapshotAgeHours`, and a drill task that failed to start (EventBridge).
  *
- * The live Qdrant must admit `securityGroup` on its HTTP port (QdrantService.allowFrom).
+ * The live Qdrant must admit `securityGroup` on its HTTP port (QdrantService.allowFrom with ["http"]).
  *
  * @example
- * const drill = new QdrantRestoreDrill(this, "qdrant-restore-drill", {
+ * const drill = new QdrantRestoreDrill(this, "restore-drill", {
  *   namePrefix: "faq-prod", accountId, region: "eu-west-1", vpcId, subnetIds, clusterArn: cluster.cluster.arn,
  *   qdrantImage: "qdrant/qdrant:v1.16.3", qdrantHost: qdrant.host, qdrantSecurityGroupId: qdrant.securityGroup.id,
  *   apiKeySecretArn: qdrant.apiKeySecretArn, secretsKmsKeyArn, collectionName: "faq", cpu: 1024, memoryMiB: 4096,
  *   schedule: "cron(0 5 ? * MON *)", maxSnapshotAgeHours: 26, pointCountTolerancePercent: 0,
  *   scheduleKmsKeyArn: qdrant.snapshots.key.key.arn, logRetentionDays: 365, logsKmsKeyArn, alarmTopicArn,
  * });
- * qdrant.allowFrom(drill.securityGroup.id, "Qdrant restore drill");
+ * qdrant.allowFrom(drill.securityGroup.id, "Qdrant restore drill", ["http"]);
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -243,6 +243,7 @@ export class QdrantRestoreDrill extends Construct {
             { name: "TMPDIR", value: `${SCRATCH_DATA_PATH}/temp` },
           ],
           secrets: apiKey,
+          linuxParameters: { capabilities: { drop: ["ALL"] } },
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
           healthCheck: {
             command: [
@@ -276,6 +277,7 @@ export class QdrantRestoreDrill extends Construct {
             { name: "POINT_COUNT_TOLERANCE_PERCENT", value: String(props.pointCountTolerancePercent) },
           ],
           secrets: [{ name: "QDRANT_API_KEY", valueFrom: props.apiKeySecretArn }],
+          linuxParameters: { capabilities: { drop: ["ALL"] } },
           logConfiguration: logConfiguration("drill"),
         },
       ]),

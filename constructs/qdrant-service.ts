@@ -49,6 +49,7 @@ import { QdrantBackup } from "./qdrant-backup";
 import { NFS_PORT, QdrantStorage } from "./qdrant-storage";
 import { ecrPullStatements, secretReadStatements } from "./iam-statements";
 import { QdrantSnapshots } from "./qdrant-snapshots";
+import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** Qdrant's HTTP (REST) port. */
 export const QDRANT_HTTP_PORT = 6333;
@@ -472,6 +473,7 @@ export class QdrantService extends Construct {
           mountPoints: [{ sourceVolume: volumeName, containerPath: QDRANT_DATA_PATH, readOnly: false }],
           // Qdrant keeps many segment files open.
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+          linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
           healthCheck: {
             command: QDRANT_HEALTH_CHECK_COMMAND,
             interval: 30,
@@ -571,10 +573,11 @@ export class QdrantService extends Construct {
     }
   }
 
-  /** Admits `securityGroupId` on Qdrant's HTTP (6333) and gRPC (6334) ports. */
-  public allowFrom(securityGroupId: string, description: string): void {
+  /** Admits `securityGroupId` on Qdrant's HTTP (6333) and gRPC (6334) ports, or only on those named in `ports`. */
+  public allowFrom(securityGroupId: string, description: string, ports: readonly ("http" | "grpc")[] = ["http", "grpc"]): void {
     const n = this.allowed++;
     for (const [name, port] of [["http", QDRANT_HTTP_PORT], ["grpc", QDRANT_GRPC_PORT]] as const) {
+      if (!ports.includes(name)) continue;
       new VpcSecurityGroupIngressRule(this, `allow-${n}-${name}`, {
         securityGroupId: this.securityGroup.id,
         description: `${description} (Qdrant ${name})`,

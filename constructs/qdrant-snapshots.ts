@@ -34,6 +34,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { EncryptionKey } from "./encryption-key";
 import { PrivateBucket } from "./private-bucket";
 import { ecrPullStatements, secretReadStatements } from "./iam-statements";
+import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** Pinned image of the trigger task: small, with sh and curl, runs as a non-root user (curl_user). */
 export const DEFAULT_SNAPSHOT_TRIGGER_IMAGE = "curlimages/curl:8.11.1";
@@ -220,6 +221,7 @@ export class QdrantSnapshots extends Construct {
           // Stated, not inherited from the image: nobody:nogroup needs no home, and nothing is written to disk.
           user: "65534:65534",
           readonlyRootFilesystem: true,
+          linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
           entryPoint: ["/bin/sh", "-c"],
           command: [script],
           environment: [{ name: "QDRANT_HOST", value: props.qdrantHost }],

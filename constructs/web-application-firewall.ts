@@ -1,6 +1,7 @@
 /**
  * A regional WAFv2 web ACL in front of a load balancer: AWS managed rule groups
- * (Amazon IP reputation list, common rule set, known bad inputs, SQL injection)
+ * (Amazon IP reputation list, common rule set, known bad inputs, SQL injection,
+ * anonymous IP list)
  * and a per-client-IP rate limit, with full request logs in an encrypted
  * CloudWatch log group (`aws-waf-logs-<prefix>`) where the `authorization` and
  * `cookie` headers are redacted.
@@ -29,6 +30,9 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesCommonRuleSet",
   "AWSManagedRulesKnownBadInputsRuleSet",
   "AWSManagedRulesSQLiRuleSet",
+  // VPNs, Tor exit nodes, open proxies and hosting providers: where scripted abuse comes from, and
+  // what checkov's Log4j check (CKV2_AWS_76) expects beside the known-bad-inputs group.
+  "AWSManagedRulesAnonymousIpList",
 ] as const;
 
 /** Headers never written to the WAF logs. */

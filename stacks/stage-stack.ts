@@ -293,7 +293,7 @@ export class StageStack extends TerraformStack {
       retentionDays: stage.database.backupRetentionDays,
       preventDestroy: stage.production,
     });
-    const qdrantRestoreDrill = new QdrantRestoreDrill(this, "qdrant-restore-drill", {
+    const qdrantRestoreDrill = new QdrantRestoreDrill(this, "restore-drill", {
       namePrefix: stage.namePrefix,
       accountId,
       region: stage.region,
@@ -314,7 +314,7 @@ export class StageStack extends TerraformStack {
       logsKmsKeyArn: this.logsKey.key.arn,
       alarmTopicArn: this.alarmTopic.topic.arn,
     });
-    this.qdrant.allowFrom(qdrantRestoreDrill.securityGroup.id, "Qdrant restore drill");
+    this.qdrant.allowFrom(qdrantRestoreDrill.securityGroup.id, "Qdrant restore drill", ["http"]);
     this.operations = {
       databaseBackup,
       restoreTesting: new RestoreTesting(this, "restore-testing", {

@@ -1,4 +1,5 @@
-/** DFP-ECS-1 to DFP-ECS-6: rules over container_definitions. */
+/** DFP-ECS-1 to DFP-ECS-6 and DFP-ECS-8: rules over container_definitions. */
+import { containerDropsAllCapabilities } from "../../checks/rules/container-drops-all-capabilities";
 import { containerHealthCheck } from "../../checks/rules/container-health-check";
 import { containerLogConfiguration } from "../../checks/rules/container-log-configuration";
 import { containerNoSecretEnvironment, isSecretLookingName } from "../../checks/rules/container-no-secret-environment";
@@ -8,8 +9,8 @@ import { containerReadOnlyRoot } from "../../checks/rules/container-read-only-ro
 import { CONTAINER_RULES, RULES } from "../../checks/rules";
 import { details, goodContainer, outcome, res, serviceRunning, taskDefinition } from "./fixtures";
 
-it("groups the six container rules", () => {
-  expect(CONTAINER_RULES.map((r) => r.id)).toEqual(["DFP-ECS-1", "DFP-ECS-2", "DFP-ECS-3", "DFP-ECS-4", "DFP-ECS-5", "DFP-ECS-6"]);
+it("groups the seven container rules", () => {
+  expect(CONTAINER_RULES.map((r) => r.id)).toEqual(["DFP-ECS-1", "DFP-ECS-2", "DFP-ECS-3", "DFP-ECS-4", "DFP-ECS-5", "DFP-ECS-6", "DFP-ECS-8"]);
 });
 
 describe.each(CONTAINER_RULES.map((r) => [r.id, r] as const))("%s (every container rule)", (_id, rule) => {
@@ -147,5 +148,30 @@ describe("the rule list", () => {
       expect(rule.fix).not.toMatch(/\n/);
       expect(rule.explanation.length).toBeGreaterThan(100);
     }
+  });
+});
+
+describe("DFP-ECS-8 container-drops-all-capabilities", () => {
+  it("passes drop ALL beside other linuxParameters", () => {
+    const c = goodContainer({ linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } } });
+    expect(outcome(containerDropsAllCapabilities, taskDefinition([c]))).toBe("compliant");
+  });
+
+  it("fails when a container has no linuxParameters, or drops only some capabilities", () => {
+    const task = taskDefinition([
+      goodContainer({ linuxParameters: undefined }),
+      goodContainer({ name: "nginx", linuxParameters: { initProcessEnabled: true } }),
+      goodContainer({ name: "qdrant", linuxParameters: { capabilities: { drop: ["NET_RAW", "SETUID"] } } }),
+    ]);
+    expect(details(outcome(containerDropsAllCapabilities, task))).toEqual([
+      'container "web" drops no capabilities',
+      'container "nginx" drops no capabilities',
+      'container "qdrant" drops NET_RAW, SETUID but not ALL',
+    ]);
+  });
+
+  it("fails when a container adds a capability back (that needs a suppression with a reason)", () => {
+    const c = goodContainer({ linuxParameters: { capabilities: { drop: ["ALL"], add: ["SYS_PTRACE"] } } });
+    expect(details(outcome(containerDropsAllCapabilities, taskDefinition([c])))).toEqual(['container "web" adds capabilities back: SYS_PTRACE']);
   });
 });

@@ -44,6 +44,7 @@ export function goodContainer(overrides: Record<string, any> = {}): Record<strin
     essential: true,
     user: "1000:1000",
     readonlyRootFilesystem: true,
+    linuxParameters: { capabilities: { drop: ["ALL"] } },
     environment: [{ name: "DJANGO_SETTINGS_MODULE", value: "config.settings.production" }],
     secrets: [{ name: "DJANGO_SECRET_KEY", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x" }],
     logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "${aws_cloudwatch_log_group.web_logs_1.name}" } },

@@ -10,7 +10,7 @@ type Case = [name: string, edit: (raw: Record<string, any>) => void, line: strin
 
 const databaseCases: Case[] = [
   ["the engine version is not PostgreSQL 15", (r) => (r.staging.database.engineVersion = "16.4"),
-    'staging.database.engineVersion: "16.4" is not a PostgreSQL 15 version such as "15.8"'],
+    'staging.database.engineVersion: "16.4" is not the PostgreSQL major version "15" (minor versions are applied automatically)'],
   ["the instance class does not look like db.*", (r) => (r.staging.database.instanceClass = "t4g.small"),
     'staging.database.instanceClass: "t4g.small" is not an RDS instance class such as "db.t4g.medium"'],
   ["the storage is below 20 GiB", (r) => (r.staging.database.allocatedStorageGiB = 10),

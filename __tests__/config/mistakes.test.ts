@@ -169,6 +169,11 @@ describe("secret-shaped values", () => {
     expect(text).not.toContain(GOOGLE_KEY);
   });
 
+  it("never prints a secret pasted as a stage name", () => {
+    const text = refused((r) => (r[ACCESS_KEY] = r.staging), [`<redacted: an AWS access key ID, 20 characters>: is a stage name that looks like an AWS access key ID`]);
+    expect(text).not.toContain(ACCESS_KEY);
+  });
+
   it("refuses a secret-shaped image tag from the environment, without printing it", () => {
     const text = refused(() => undefined, [`APP_IMAGE_TAG: <redacted: a Google API key, ${GOOGLE_KEY.length} characters> looks like a Google API key`], {
       APP_IMAGE_TAG: GOOGLE_KEY,
@@ -247,11 +252,26 @@ describe("application image repository", () => {
       r.production.state.region = "us-east-1";
       r.production.appImageRepository = US;
     }, { APP_IMAGE_REPOSITORY: EU, APP_IMAGE_TAG: "3f9c2ab" });
-    expect(stages.map((s) => [s.name, s.appImage])).toEqual([
+    expect(stages.filter((s) => ["staging", "production"].includes(s.name)).map((s) => [s.name, s.appImage])).toEqual([
       ["staging", { repository: EU, tag: "3f9c2ab" }],
       ["production", { repository: US, tag: "3f9c2ab" }],
     ]);
     const placeholders = validStages((r) => (r.production.region = "us-east-1"));
-    expect(placeholders[1].appImage.repository).toBe("000000000000.dkr.ecr.us-east-1.amazonaws.com/django-faq");
+    expect(placeholders.find((s) => s.name === "production")!.appImage.repository).toBe("000000000000.dkr.ecr.us-east-1.amazonaws.com/django-faq");
   });
+});
+
+it("fails when a stage is not an object, with one line for it", () => {
+  expect(synthBroken((r) => (r.staging = "eu-west-1")).text.split("\n").filter((l) => l.startsWith("  - staging"))).toEqual([
+    '  - staging: "eu-west-1" must be an object of settings',
+  ]);
+});
+
+it("fails when a section is not an object, still checking the rest of the stage", () => {
+  const text = synthBroken((r) => {
+    r.staging.network = "10.20.0.0/16";
+    r.staging.cache.nodeType = "cache.t4g.mirco";
+  }).text;
+  expect(text).toContain('  - staging.network: "10.20.0.0/16" must be an object of settings');
+  expect(text).toContain('  - staging.cache.nodeType: "cache.t4g.mirco" is not an ElastiCache node type');
 });

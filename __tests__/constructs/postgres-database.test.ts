@@ -15,7 +15,8 @@ describe.each(STAGE_NAMES)("PostgreSQL database of %s", (stageName) => {
   it(`runs PostgreSQL ${config.engineVersion}`, () => {
     expect(db.engine).toBe("postgres");
     expect(db.engine_version).toBe(config.engineVersion);
-    expect(db.engine_version).toMatch(/^15\./);
+    expect(db.engine_version).toBe("15");
+    expect(db.auto_minor_version_upgrade).toBe(true);
     expect(db.allow_major_version_upgrade).toBe(false);
   });
 
@@ -139,7 +140,7 @@ const props: PostgresDatabaseProps = {
   secretsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/secrets",
   logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
   logRetentionDays: 30,
-  engineVersion: "15.8",
+  engineVersion: "15",
   instanceClass: "db.t4g.small",
   allocatedStorageGiB: 20,
   maxAllocatedStorageGiB: 20,
@@ -199,7 +200,10 @@ describe("PostgresDatabase construct", () => {
   });
 
   it("fails when the engine version is not PostgreSQL 15", () => {
-    expect(() => synth({ engineVersion: "16.3" })).toThrow('PostgresDatabase db: engineVersion must be a PostgreSQL 15 version such as "15.8", got "16.3"');
+    expect(() => synth({ engineVersion: "16.3" })).toThrow(
+      'PostgresDatabase db: engineVersion must be the PostgreSQL major version "15" (minor versions are applied automatically), got "16.3"',
+    );
+    expect(() => synth({ engineVersion: "15.8" })).toThrow(/engineVersion must be the PostgreSQL major version "15".*got "15\.8"/);
   });
 
   it("fails when the storage exceeds its autoscaling ceiling", () => {

@@ -23,6 +23,7 @@ describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
       "AWSManagedRulesCommonRuleSet",
       "AWSManagedRulesKnownBadInputsRuleSet",
       "AWSManagedRulesSQLiRuleSet",
+      "AWSManagedRulesAnonymousIpList",
     ]);
     for (const group of MANAGED_RULE_GROUPS) {
       expect(byName[group]).toMatchObject({

@@ -3,7 +3,7 @@
  * reaches the pull-request plan matrix and the deploy chain with no workflow edit.
  * (`npm run check:new-stage` goes further: CI=true npm test and synth in such a copy.)
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { addStage, scratchCopy } from "../../scripts/new-stage/scratch";
@@ -61,6 +61,20 @@ describe("a stage added in a scratch copy", () => {
     expect(pr.match(/matrix: \$\{\{ fromJSON\(needs\.stages\.outputs\.matrix\) \}\}/g)).toHaveLength(2); // plan and comment
     expect(deploy.match(/matrix: \$\{\{ fromJSON\(needs\.stages\.outputs\.matrix\) \}\}/g)).toHaveLength(1);
     expect(deploy).toContain("uses: ./.github/workflows/deploy-stage.yml");
+  });
+
+  it("fails the stage list job when the new stage is misconfigured: exit 2, path and value, no stack trace", () => {
+    const file = path.join(dir, "config", "stages.ts");
+    const good = fs.readFileSync(file, "utf8");
+    try {
+      fs.writeFileSync(file, good.replace('vpcCidr: "10.50.0.0/16"', 'vpcCidr: "10.20.0.0/16"'));
+      const run = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/stage-config.ts", "--matrix"], { cwd: dir, encoding: "utf8" });
+      expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: "" });
+      expect(run.stderr).toContain('qa-eu.network.vpcCidr: "10.20.0.0/16" overlaps staging.network.vpcCidr ("10.20.0.0/16")');
+      expect(run.stderr).not.toMatch(/\n\s+at \S/);
+    } finally {
+      fs.writeFileSync(file, good);
+    }
   });
 
   it("is a stage the workflows would plan, comment on and deploy: what they read for it is in its matrix entry", () => {

@@ -6,6 +6,7 @@
 import type { Rule } from "../types";
 import { bucketEncrypted } from "./bucket-encrypted";
 import { cacheEncrypted } from "./cache-encrypted";
+import { containerDropsAllCapabilities } from "./container-drops-all-capabilities";
 import { containerHealthCheck } from "./container-health-check";
 import { containerLogConfiguration } from "./container-log-configuration";
 import { containerNoSecretEnvironment } from "./container-no-secret-environment";
@@ -21,7 +22,7 @@ import { secretCustomerKey } from "./secret-customer-key";
 import { securityGroupNoWorldIngress } from "./security-group-no-world-ingress";
 import { taskNoPublicIp } from "./task-no-public-ip";
 
-/** The rules that read inside container_definitions (DFP-ECS-1 to DFP-ECS-6). */
+/** The rules that read inside container_definitions (DFP-ECS-1 to DFP-ECS-6, DFP-ECS-8). */
 export const CONTAINER_RULES: readonly Rule[] = [
   containerNoSecretEnvironment,
   containerReadOnlyRoot,
@@ -29,6 +30,7 @@ export const CONTAINER_RULES: readonly Rule[] = [
   containerNotPrivileged,
   containerLogConfiguration,
   containerHealthCheck,
+  containerDropsAllCapabilities,
 ];
 
 export const RULES: readonly Rule[] = [
