@@ -94,6 +94,7 @@ export const stages: Record<string, StageInput> = {
       snapshotRetentionDays: 7,
     },
     operations: {
+      alarmEmail: "platform-alerts-staging@example.com",
       alarms: {
         alb5xxRatePercent: 1,
         targetResponseTimeP95Seconds: 8,
@@ -106,6 +107,8 @@ export const stages: Record<string, StageInput> = {
       },
       monthlyBudgetUsd: 250,
       budgetAlertThresholdsPercent: [80, 100],
+      dailyBudgetUsd: 12,
+      dailyBudgetAlertThresholdsPercent: [100],
     },
   },
 
@@ -207,6 +210,8 @@ export const stages: Record<string, StageInput> = {
       },
       monthlyBudgetUsd: 1200,
       budgetAlertThresholdsPercent: [50, 80, 100],
+      dailyBudgetUsd: 50,
+      dailyBudgetAlertThresholdsPercent: [100, 150],
     },
   },
 };

@@ -10,9 +10,16 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
 import type { Stage } from "../config/load";
 import { PrivateBucket } from "../constructs/private-bucket";
 import { PROJECT } from "./stage-stack";
+
+/**
+ * Tag keys activated as cost allocation tags (once per account): the stage budgets filter on `Stage`;
+ * `Project` groups the whole platform in Cost Explorer. Both come from the stage providers' default tags.
+ */
+export const COST_ALLOCATION_TAG_KEYS = ["Stage", "Project"] as const;
 
 export interface StateBootstrapStackProps {
   /** Every configured stage: one bucket is created per distinct state bucket they name. */
@@ -22,6 +29,8 @@ export interface StateBootstrapStackProps {
 export class StateBootstrapStack extends TerraformStack {
   /** The state buckets, by bucket name. */
   public readonly buckets: ReadonlyMap<string, PrivateBucket>;
+  /** Cost allocation tag activations, by tag key. */
+  public readonly costAllocationTags: ReadonlyMap<string, CeCostAllocationTag>;
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
@@ -66,5 +75,12 @@ export class StateBootstrapStack extends TerraformStack {
       new TerraformOutput(this, `state-bucket-${bucketName}`, { value: bucket.bucket.arn, description: `State bucket in ${region}` });
     }
     this.buckets = buckets;
+
+    // Budgets filtering on a tag read $0 until the tag is an active cost allocation tag. Cost Explorer is
+    // account-wide (the default provider serves). AWS can only activate a key it has seen on a resource: if the
+    // first apply precedes every stage, apply this stack again after the first stage deploy (docs/operations.md).
+    this.costAllocationTags = new Map(
+      COST_ALLOCATION_TAG_KEYS.map((tagKey) => [tagKey, new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey.toLowerCase()}`, { tagKey, status: "Active" })]),
+    );
   }
 }

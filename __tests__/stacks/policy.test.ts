@@ -104,9 +104,13 @@ describe("synthesize with the policy pack", () => {
       }
     });
 
-    it("reports the alarm key's suppression in production only", () => {
+    it("reports exactly the reviewed suppressions: the alarm key in production, the restore drill's scratch Qdrant", () => {
       const suppressed = reports.flatMap((r) => r.suppressed.map((s) => `${r.stack}: ${s.ruleId} ${s.path}`));
-      expect(suppressed).toEqual(["production: DFP-PROD-1 production/alarms/key/key"]);
+      expect(suppressed.sort()).toEqual([
+        "production: DFP-ECS-2 production/restore-drill/task",
+        "production: DFP-PROD-1 production/alarms/key/key",
+        "staging: DFP-ECS-2 staging/restore-drill/task",
+      ]);
     });
   });
 });
