@@ -367,6 +367,10 @@ export class StageStack extends TerraformStack {
       value: this.web.migrationNetworkConfiguration,
       description: "--network-configuration of aws ecs run-task for the migration task (private subnets, web tasks' security group)",
     });
+    new TerraformOutput(this, "alarm_topic_arn", {
+      value: this.alarmTopic.topic.arn,
+      description: "SNS topic of the stage's alarms; the deploy workflow publishes each deploy's outcome to it",
+    });
     new TerraformOutput(this, "qdrant_service_name", {
       value: this.qdrant.service.name,
       description: "Name of the Qdrant ECS service (one task; aws ecs describe-services --services <this>)",
