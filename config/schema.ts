@@ -13,6 +13,15 @@ import { parseIpv4Cidr } from "./cidr";
 import { compareVersions, MIN_QDRANT_VERSION } from "./qdrant-version";
 import { fargateSizeProblem, gunicornWorkersFor, postgresMaxConnections } from "./sizing";
 import { dailyOverlapsWeekly, windowMinutes } from "./windows";
+import {
+  appRateLimitsSchema,
+  dailyBudgetThresholdsSchema,
+  dailyBudgetUsdSchema,
+  noAlarmSubscriberReasonSchema,
+  restoreDrillSchema,
+  wafAllowlistSchema,
+  wafQueryRateLimitSchema,
+} from "./operations";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -154,6 +163,10 @@ const edgeSchema = z.strictObject({
     .int({ error: "must be a whole number" })
     .min(10, { error: "must be at least 10 (the lowest limit a WAF rate-based rule accepts)" })
     .max(2_000_000_000, { error: "must be at most 2000000000 (the highest limit a WAF rate-based rule accepts)" }),
+  /** A tighter per-IP rate rule on the query endpoint, counted over 60 seconds (docs/operations.md). */
+  wafQueryRateLimit: wafQueryRateLimitSchema,
+  /** Source CIDRs both rate rules ignore (load-test agents); empty by default. */
+  wafRateLimitAllowlistCidrs: wafAllowlistSchema,
 });
 
 const databaseSchema = z.strictObject({
@@ -297,6 +310,8 @@ const webSchema = z.strictObject({
   staticRoot: text(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, 'an absolute path such as "/srv/static"').default("/srv/static"),
   /** CPU architecture of the tasks; the app image must be built for it, the nginx image is. @default "X86_64" */
   cpuArchitecture: z.enum(["X86_64", "ARM64"], { error: 'must be "X86_64" or "ARM64"' }).default("X86_64"),
+  /** Limits the app enforces itself in Redis (per session per minute, per IP per day), passed as environment. */
+  appRateLimits: appRateLimitsSchema,
 });
 
 const qdrantSchema = z.strictObject({
@@ -322,6 +337,8 @@ const qdrantSchema = z.strictObject({
     .refine(isScheduleExpression, { error: 'is not a valid cron(...) or rate(...) expression such as "cron(0 2 * * ? *)"' }),
   /** Days Qdrant snapshots are kept in the snapshot bucket. */
   snapshotRetentionDays: int(1, 3650),
+  /** The scheduled restore of the latest snapshot into a throwaway Qdrant (docs/operations.md). */
+  restoreDrill: restoreDrillSchema(isScheduleExpression),
 });
 
 const alarmsSchema = z.strictObject({
@@ -341,6 +358,10 @@ const alarmsSchema = z.strictObject({
   redisMemoryPercent: int(1, 100),
   /** Redis evictions per 5 minutes above which to alarm. */
   redisEvictions: int(0),
+  /** LLM quota errors the app logs per 5 minutes above which to alarm (0: the first one). @default 0 */
+  llmQuotaErrorsPer5Minutes: int(0).default(0),
+  /** Unhandled exceptions the app logs per 5 minutes above which to alarm. @default 5 */
+  unhandledExceptionsPer5Minutes: int(0).default(5),
 });
 
 const operationsSchema = z.strictObject({
@@ -352,6 +373,12 @@ const operationsSchema = z.strictObject({
   monthlyBudgetUsd: z.number({ error: "must be a number" }).positive({ error: "must be above 0" }),
   /** Budget notifications at these percentages of actual spend. */
   budgetAlertThresholdsPercent: z.array(int(1, 1000)).min(1, { error: "must list at least one threshold" }),
+  /** Daily cost budget in USD (the same tag filter as the monthly one). */
+  dailyBudgetUsd: dailyBudgetUsdSchema,
+  /** Daily budget notifications at these percentages of actual spend. @default [100] */
+  dailyBudgetAlertThresholdsPercent: dailyBudgetThresholdsSchema,
+  /** Why this stage may have no alarmEmail: who watches its alarms instead. Required when alarmEmail is absent. */
+  noAlarmSubscriberReason: noAlarmSubscriberReasonSchema,
 });
 
 /** The fields of a stage, each checked on its own. */

@@ -99,6 +99,7 @@ export const stages: Record<string, StageInput> = {
       snapshotRetentionDays: 7,
     },
     operations: {
+      alarmEmail: "platform-alerts-staging@example.com",
       alarms: {
         alb5xxRatePercent: 1,
         targetResponseTimeP95Seconds: 8,
@@ -111,6 +112,8 @@ export const stages: Record<string, StageInput> = {
       },
       monthlyBudgetUsd: 250,
       budgetAlertThresholdsPercent: [80, 100],
+      dailyBudgetUsd: 12,
+      dailyBudgetAlertThresholdsPercent: [100],
     },
   },
 
@@ -217,6 +220,8 @@ export const stages: Record<string, StageInput> = {
       },
       monthlyBudgetUsd: 1200,
       budgetAlertThresholdsPercent: [50, 80, 100],
+      dailyBudgetUsd: 50,
+      dailyBudgetAlertThresholdsPercent: [100, 150],
     },
   },
 };

@@ -20,6 +20,7 @@
  * // web.service.name, web.migrationTaskDefinition.arn, web.migrationNetworkConfiguration
  */
 import { Construct } from "constructs";
+import { appRateLimitEnvironment } from "../config/operations";
 import { type ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -301,6 +302,8 @@ export class DjangoService extends Construct {
       ["GEMINI_MODEL", web.geminiModel],
       ["CACHE_TTL", String(web.cacheTtlSeconds)],
       ["WEB_CONCURRENCY", String(this.gunicornWorkers)],
+      // The limits the WAF cannot express, enforced by the app in Redis (docs/operations.md).
+      ...Object.entries(appRateLimitEnvironment(web.appRateLimits)),
     ].map(([name, value]) => ({ name, value }));
 
     // --- log groups, one per container ---

@@ -573,10 +573,11 @@ export class QdrantService extends Construct {
     }
   }
 
-  /** Admits `securityGroupId` on Qdrant's HTTP (6333) and gRPC (6334) ports. */
-  public allowFrom(securityGroupId: string, description: string): void {
+  /** Admits `securityGroupId` on Qdrant's HTTP (6333) and gRPC (6334) ports, or only on those named in `ports`. */
+  public allowFrom(securityGroupId: string, description: string, ports: readonly ("http" | "grpc")[] = ["http", "grpc"]): void {
     const n = this.allowed++;
     for (const [name, port] of [["http", QDRANT_HTTP_PORT], ["grpc", QDRANT_GRPC_PORT]] as const) {
+      if (!ports.includes(name)) continue;
       new VpcSecurityGroupIngressRule(this, `allow-${n}-${name}`, {
         securityGroupId: this.securityGroup.id,
         description: `${description} (Qdrant ${name})`,

@@ -17,6 +17,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { Wafv2WebAcl, type Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { Wafv2IpSet } from "@cdktf/provider-aws/lib/wafv2-ip-set";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 
@@ -46,8 +47,18 @@ export interface WebApplicationFirewallProps {
   readonly region: string;
   /** ARN of the regional resource to protect (the Application Load Balancer). */
   readonly resourceArn: string;
-  /** Requests one client IP may send in a 5-minute window before it is blocked (WAF minimum 10). */
+  /** Requests one client IP may send in a 5-minute window before it is blocked (WAF minimum 10); the query path is counted apart. */
   readonly rateLimitPer5Minutes: number;
+  /**
+   * A tighter per-IP limit on the query endpoint: requests whose URI path starts with `pathPrefix`, counted over 60 seconds.
+   * @default - no separate rule; the query path counts against rateLimitPer5Minutes
+   */
+  readonly queryRateLimit?: { readonly pathPrefix: string; readonly limitPer60Seconds: number };
+  /**
+   * Source IPv4 CIDRs the rate rules never count (load-test agents); the managed rule groups still apply.
+   * @default [] (everyone is rate-limited)
+   */
+  readonly rateLimitAllowlistCidrs?: readonly string[];
   /** Retention of the WAF log group. */
   readonly logRetentionDays: number;
   /** KMS key encrypting the WAF log group. */
@@ -66,6 +77,8 @@ export class WebApplicationFirewall extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   /** The logging configuration (with the redacted headers). */
   public readonly loggingConfiguration: Wafv2WebAclLoggingConfiguration;
+  /** IP set of the rate-limit allowlist (only when rateLimitAllowlistCidrs is not empty). */
+  public readonly rateLimitAllowlist?: Wafv2IpSet;
 
   constructor(scope: Construct, id: string, props: WebApplicationFirewallProps) {
     super(scope, id);
@@ -73,8 +86,44 @@ export class WebApplicationFirewall extends Construct {
     if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
       throw new Error(`WebApplicationFirewall ${id}: rateLimitPer5Minutes must be a whole number from 10 to 2000000000, got ${limit}`);
     }
+    const query = props.queryRateLimit;
+    const allowlistCidrs = props.rateLimitAllowlistCidrs ?? [];
+    if (query && (!Number.isInteger(query.limitPer60Seconds) || query.limitPer60Seconds < 10 || query.limitPer60Seconds > 2_000_000_000)) {
+      throw new Error(
+        `WebApplicationFirewall ${id}: queryRateLimit.limitPer60Seconds must be a whole number from 10 to 2000000000, got ${query.limitPer60Seconds}`,
+      );
+    }
+    if (query && !/^\/\S*$/.test(query.pathPrefix)) {
+      throw new Error(`WebApplicationFirewall ${id}: queryRateLimit.pathPrefix must be an absolute URL path, got "${query.pathPrefix}"`);
+    }
     const prefix = props.namePrefix;
     const metric = (name: string) => `${prefix}-${name}`;
+
+    if (allowlistCidrs.length > 0) {
+      this.rateLimitAllowlist = new Wafv2IpSet(this, "rate-limit-allowlist", {
+        name: `${prefix}-rate-limit-allowlist`,
+        description: "Sources the rate rules never count (load-test agents)",
+        scope: "REGIONAL",
+        ipAddressVersion: "IPV4",
+        addresses: [...allowlistCidrs],
+      });
+    }
+    // Scope-down statements of the rate rules (Terraform JSON, snake_case).
+    const onQueryPath = query && {
+      byte_match_statement: {
+        search_string: query.pathPrefix,
+        field_to_match: { uri_path: {} },
+        text_transformations: [{ priority: 0, type: "NONE" }],
+        positional_constraint: "STARTS_WITH",
+      },
+    };
+    const notAllowlisted = this.rateLimitAllowlist && {
+      not_statement: { statement: { ip_set_reference_statement: { arn: this.rateLimitAllowlist.arn } } },
+    };
+    const allOf = (...statements: (object | undefined)[]) => {
+      const present = statements.filter((x): x is object => x !== undefined);
+      return present.length === 0 ? undefined : present.length === 1 ? present[0] : { and_statement: { statements: present } };
+    };
 
     // The rule `statement` is passed through as Terraform JSON (snake_case), the provider types it as `any`.
     const managed = (name: string, priority: number): Wafv2WebAclRule => ({
@@ -92,10 +141,36 @@ export class WebApplicationFirewall extends Construct {
         name: "RateLimitPerIp",
         priority: 1,
         action: { block: { customResponse: { responseCode: 429 } } },
-        statement: { rate_based_statement: { aggregate_key_type: "IP", limit, evaluation_window_sec: 300 } },
+        statement: {
+          rate_based_statement: {
+            aggregate_key_type: "IP",
+            limit,
+            evaluation_window_sec: 300,
+            scope_down_statement: allOf(onQueryPath && { not_statement: { statement: onQueryPath } }, notAllowlisted),
+          },
+        },
         visibilityConfig: visibility(metric("RateLimitPerIp")),
       },
-      ...others.map((name, i) => managed(name, i + 2)),
+      ...(query
+        ? [
+            {
+              // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html (EvaluationWindowSec 60)
+              name: "RateLimitQueryPerIp",
+              priority: 2,
+              action: { block: { customResponse: { responseCode: 429 } } },
+              statement: {
+                rate_based_statement: {
+                  aggregate_key_type: "IP",
+                  limit: query.limitPer60Seconds,
+                  evaluation_window_sec: 60,
+                  scope_down_statement: allOf(onQueryPath, notAllowlisted),
+                },
+              },
+              visibilityConfig: visibility(metric("RateLimitQueryPerIp")),
+            },
+          ]
+        : []),
+      ...others.map((name, i) => managed(name, i + 3)),
     ];
 
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {

@@ -7,19 +7,31 @@
  *          prints the delivery matrix as one line of JSON (scripts/stage-config/matrix.ts)
  *        node scripts/run-ts.js scripts/stage-config.ts <stage> <dotted.path>
  *          prints one value, e.g. `... production region` prints eu-west-1
+ *        node scripts/run-ts.js scripts/stage-config.ts <stage>
+ *          prints the stage's expected monthly cost with its breakdown (scripts/stage-config/cost.ts)
  * Exit 2 for bad usage, an unknown stage or path, or an invalid configuration
  * (the message lists every problem, as `npm run synth` does).
  */
 import { ConfigError, loadStages } from "../config/load";
 import { stages } from "../config/stages";
+import { estimateMonthlyCost, formatEstimate } from "./stage-config/cost";
 import { deliveryMatrix } from "./stage-config/matrix";
 import { stageValue } from "./stage-config/value";
 
-const USAGE = "usage: node scripts/run-ts.js scripts/stage-config.ts --matrix | <stage> <dotted.path>\n";
+const USAGE = "usage: node scripts/run-ts.js scripts/stage-config.ts --matrix | <stage> [<dotted.path>]\n";
 
 function run(args: readonly string[]): number {
   if (args.length === 1 && args[0] === "--matrix") {
     process.stdout.write(`${JSON.stringify(deliveryMatrix(loadStages(stages)))}\n`);
+    return 0;
+  }
+  if (args.length === 1 && !args[0].startsWith("--")) {
+    const stage = loadStages(stages).find((s) => s.name === args[0]);
+    if (!stage) {
+      process.stderr.write(`stage-config: unknown stage ${JSON.stringify(args[0])} (configured: ${Object.keys(stages).join(", ")})\n`);
+      return 2;
+    }
+    process.stdout.write(formatEstimate(stage, estimateMonthlyCost(stage, new Date())));
     return 0;
   }
   const [stageName, dottedPath, ...rest] = args;

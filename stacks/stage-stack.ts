@@ -12,16 +12,21 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Stage } from "../config/load";
 import { AlarmTopic } from "../constructs/alarm-topic";
+import { AppLogAlarms } from "../constructs/app-log-alarms";
 import { CostBudget } from "../constructs/cost-budget";
 import type { DataStoreProps } from "../constructs/data-store";
+import { DatabaseBackup } from "../constructs/database-backup";
+import { DeploymentEvents } from "../constructs/deployment-events";
 import { DjangoService } from "../constructs/django-service";
 import { EncryptionKey } from "../constructs/encryption-key";
 import { HttpsLoadBalancer } from "../constructs/https-load-balancer";
 import { Network } from "../constructs/network";
 import { NginxImage } from "../constructs/nginx-image";
 import { PostgresDatabase } from "../constructs/postgres-database";
+import { QdrantRestoreDrill } from "../constructs/qdrant-restore-drill";
 import { QdrantService } from "../constructs/qdrant-service";
 import { RedisCache } from "../constructs/redis-cache";
+import { RestoreTesting } from "../constructs/restore-testing";
 import { ServiceAlarms } from "../constructs/service-alarms";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { ServiceDashboard } from "../constructs/service-dashboard";
@@ -72,6 +77,15 @@ export class StageStack extends TerraformStack {
   public readonly web: DjangoService;
   /** The stage's alarms, dashboard and monthly cost budget. */
   public readonly monitoring: { readonly alarms: ServiceAlarms; readonly dashboard: ServiceDashboard; readonly budget: CostBudget };
+  /** Restore drills and the operational alarms: AWS Backup restore testing, the Qdrant drill, app log alarms, deployment events, the daily budget. */
+  public readonly operations: {
+    readonly databaseBackup: DatabaseBackup;
+    readonly restoreTesting: RestoreTesting;
+    readonly qdrantRestoreDrill: QdrantRestoreDrill;
+    readonly appLogAlarms: AppLogAlarms;
+    readonly deploymentEvents: DeploymentEvents;
+    readonly dailyBudget: CostBudget;
+  };
 
   constructor(scope: Construct, id: string, props: StageStackProps) {
     super(scope, id);
@@ -182,6 +196,8 @@ export class StageStack extends TerraformStack {
       region: stage.region,
       resourceArn: this.edge.loadBalancer.arn,
       rateLimitPer5Minutes: stage.edge.wafRateLimitPer5Minutes,
+      queryRateLimit: stage.edge.wafQueryRateLimit,
+      rateLimitAllowlistCidrs: stage.edge.wafRateLimitAllowlistCidrs,
       logRetentionDays: stage.logRetentionDays,
       logsKmsKeyArn: this.logsKey.key.arn,
     });
@@ -272,6 +288,73 @@ export class StageStack extends TerraformStack {
       }),
     };
 
+    // --- operations: restore drills, application and deployment alarms, daily cost ---
+    const databaseBackup = new DatabaseBackup(this, "database-backup", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      databaseArn: this.database.instance.arn,
+      retentionDays: stage.database.backupRetentionDays,
+      preventDestroy: stage.production,
+    });
+    const qdrantRestoreDrill = new QdrantRestoreDrill(this, "restore-drill", {
+      namePrefix: stage.namePrefix,
+      accountId,
+      region: stage.region,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      clusterArn: this.cluster.cluster.arn,
+      qdrantImage: `qdrant/qdrant:${stage.qdrant.version}`,
+      qdrantHost: this.qdrant.host,
+      qdrantSecurityGroupId: this.qdrant.securityGroup.id,
+      apiKeySecretArn: this.qdrant.apiKeySecretArn,
+      secretsKmsKeyArn: this.secretsKey.key.arn,
+      collectionName: stage.qdrant.collectionName,
+      cpu: stage.qdrant.cpu,
+      memoryMiB: stage.qdrant.memoryMiB,
+      ...stage.qdrant.restoreDrill,
+      scheduleKmsKeyArn: this.qdrant.snapshots.key.key.arn,
+      logRetentionDays: stage.logRetentionDays,
+      logsKmsKeyArn: this.logsKey.key.arn,
+      alarmTopicArn: this.alarmTopic.topic.arn,
+    });
+    this.qdrant.allowFrom(qdrantRestoreDrill.securityGroup.id, "Qdrant restore drill", ["http"]);
+    this.operations = {
+      databaseBackup,
+      restoreTesting: new RestoreTesting(this, "restore-testing", {
+        namePrefix: stage.namePrefix,
+        vaultArns: [databaseBackup.vault.arn, this.qdrant.backupVault.arn],
+        resources: [
+          { name: "database", type: "RDS", arn: this.database.instance.arn },
+          { name: "qdrant_efs", type: "EFS", arn: this.qdrant.fileSystem.arn },
+        ],
+        alarmTopicArn: this.alarmTopic.topic.arn,
+      }),
+      qdrantRestoreDrill,
+      appLogAlarms: new AppLogAlarms(this, "app-log-alarms", {
+        namePrefix: stage.namePrefix,
+        logGroupName: this.web.logGroups.django.name,
+        alarmTopicArn: this.alarmTopic.topic.arn,
+        llmQuotaErrorsPer5Minutes: stage.operations.alarms.llmQuotaErrorsPer5Minutes,
+        unhandledExceptionsPer5Minutes: stage.operations.alarms.unhandledExceptionsPer5Minutes,
+      }),
+      deploymentEvents: new DeploymentEvents(this, "deployment-events", {
+        namePrefix: stage.namePrefix,
+        region: stage.region,
+        accountId,
+        clusterName: this.cluster.cluster.name,
+        alarmTopicArn: this.alarmTopic.topic.arn,
+      }),
+      dailyBudget: new CostBudget(this, "daily-cost-budget", {
+        budgetName: `${stage.namePrefix}-daily`,
+        timeUnit: "DAILY",
+        limitUsd: stage.operations.dailyBudgetUsd,
+        thresholdsPercent: stage.operations.dailyBudgetAlertThresholdsPercent,
+        topicArn: this.alarmTopic.topic.arn,
+        costAllocationTag: { key: "Stage", value: stage.name },
+      }),
+    };
+
     // --- outputs ---
     new TerraformOutput(this, "url", { value: this.edge.url, description: "Public URL of the application" });
     new TerraformOutput(this, "load_balancer_dns_name", {
@@ -287,6 +370,10 @@ export class StageStack extends TerraformStack {
     new TerraformOutput(this, "migration_network_configuration", {
       value: this.web.migrationNetworkConfiguration,
       description: "--network-configuration of aws ecs run-task for the migration task (private subnets, web tasks' security group)",
+    });
+    new TerraformOutput(this, "alarm_topic_arn", {
+      value: this.alarmTopic.topic.arn,
+      description: "SNS topic of the stage's alarms; the deploy workflow publishes each deploy's outcome to it",
     });
     new TerraformOutput(this, "qdrant_service_name", {
       value: this.qdrant.service.name,

@@ -15,10 +15,17 @@ import { LocalBackend, TerraformOutput, TerraformResource, TerraformStack } from
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
 import type { Stage } from "../config/load";
 import { PrivateBucket } from "../constructs/private-bucket";
 import { StateBucketKey } from "../constructs/state-bucket-key";
 import { PROJECT } from "./stage-stack";
+
+/**
+ * Tag keys activated as cost allocation tags (once per account): the stage budgets filter on `Stage`;
+ * `Project` groups the whole platform in Cost Explorer. Both come from the stage providers' default tags.
+ */
+export const COST_ALLOCATION_TAG_KEYS = ["Stage", "Project"] as const;
 
 export interface StateBootstrapStackProps {
   /** Every configured stage: one bucket is created per distinct state bucket they name. */
@@ -32,6 +39,8 @@ export class StateBootstrapStack extends TerraformStack {
   public readonly keys: ReadonlyMap<string, StateBucketKey>;
   /** The buckets receiving their server access logs, by state bucket name. */
   public readonly accessLogBuckets: ReadonlyMap<string, PrivateBucket>;
+  /** Cost allocation tag activations, by tag key. */
+  public readonly costAllocationTags: ReadonlyMap<string, CeCostAllocationTag>;
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
@@ -122,5 +131,12 @@ export class StateBootstrapStack extends TerraformStack {
     this.buckets = buckets;
     this.keys = keys;
     this.accessLogBuckets = logBuckets;
+
+    // Budgets filtering on a tag read $0 until the tag is an active cost allocation tag. Cost Explorer is
+    // account-wide (the default provider serves). AWS can only activate a key it has seen on a resource: if the
+    // first apply precedes every stage, apply this stack again after the first stage deploy (docs/operations.md).
+    this.costAllocationTags = new Map(
+      COST_ALLOCATION_TAG_KEYS.map((tagKey) => [tagKey, new CeCostAllocationTag(this, `cost-allocation-tag-${tagKey.toLowerCase()}`, { tagKey, status: "Active" })]),
+    );
   }
 }

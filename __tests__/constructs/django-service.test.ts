@@ -11,6 +11,7 @@ const PLAIN_SETTINGS = [
   "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "QDRANT_HOST", "QDRANT_PORT", "QDRANT_COLLECTION_NAME",
   "RAG_EMBEDDING_TYPE", "RAG_LOCAL_EMBEDDING_MODEL", "RAG_VECTOR_DIMENSION", "RAG_SIMILARITY_THRESHOLD",
   "GEMINI_MODEL", "CACHE_TTL", "WEB_CONCURRENCY",
+  "RATE_LIMIT_QUERIES_PER_SESSION_PER_MINUTE", "RATE_LIMIT_QUERIES_PER_IP_PER_DAY", "RATE_LIMIT_REDIS_KEY_PREFIX",
 ];
 /** ... and secrets, injected by ECS from Secrets Manager. */
 const SECRET_SETTINGS = ["SECRET_KEY", "DB_PASSWORD", "REDIS_URL", "GEMINI_API_KEY", "QDRANT_API_KEY"];
@@ -100,6 +101,9 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
       GEMINI_MODEL: stage.web.geminiModel,
       CACHE_TTL: String(stage.web.cacheTtlSeconds),
       WEB_CONCURRENCY: String(workers),
+      RATE_LIMIT_QUERIES_PER_SESSION_PER_MINUTE: String(stage.web.appRateLimits.queriesPerSessionPerMinute),
+      RATE_LIMIT_QUERIES_PER_IP_PER_DAY: String(stage.web.appRateLimits.queriesPerIpPerDay),
+      RATE_LIMIT_REDIS_KEY_PREFIX: stage.web.appRateLimits.redisKeyPrefix,
     });
     expect(env.ALLOWED_HOSTS).not.toContain("*");
   });

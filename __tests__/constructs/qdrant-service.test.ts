@@ -186,7 +186,7 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       expect(stack.qdrant.host).toBe(`qdrant.${prefix}.internal`);
     });
 
-    it("admits 6333/6334 only from the web service's tasks, and 6333 from the snapshot trigger", () => {
+    it("admits 6333/6334 only from the web service's tasks, and 6333 from the snapshot trigger and the restore drill", () => {
       const rules = resources(parsed, "aws_vpc_security_group_ingress_rule").filter(([, r]) => r.security_group_id === qdrantSg);
       rules.forEach(([, r]) => {
         expect(r.cidr_ipv4).toBeUndefined();
@@ -194,8 +194,9 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
         expect(r.referenced_security_group_id).toBeDefined();
       });
       const webSg = "${aws_security_group.web_security-group_7D897C8C.id}";
+      const drillSg = "${aws_security_group.restore-drill_security-group_CD9F2A6A.id}";
       expect(rules.map(([, r]) => [r.from_port, r.to_port, r.referenced_security_group_id]).sort()).toEqual(
-        [[6333, 6333, triggerSg], [6333, 6333, webSg], [6334, 6334, webSg]].sort(),
+        [[6333, 6333, triggerSg], [6333, 6333, drillSg], [6333, 6333, webSg], [6334, 6334, webSg]].sort(),
       );
     });
 

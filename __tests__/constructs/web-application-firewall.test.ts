@@ -41,12 +41,13 @@ describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
     });
   });
 
-  it("gives every rule a distinct priority, IP reputation first, then the rate limit", () => {
+  it("gives every rule a distinct priority, IP reputation first, then the rate limits", () => {
     const priorities = (acl.rule as any[]).map((r) => r.priority);
     expect(new Set(priorities).size).toBe(priorities.length);
     expect(byName.AWSManagedRulesAmazonIpReputationList.priority).toBe(0);
     expect(byName.RateLimitPerIp.priority).toBe(1);
-    expect(acl.rule).toHaveLength(MANAGED_RULE_GROUPS.length + 1);
+    expect(byName.RateLimitQueryPerIp.priority).toBe(2);
+    expect(acl.rule).toHaveLength(MANAGED_RULE_GROUPS.length + 2);
   });
 
   it("logs to an encrypted aws-waf-logs- group with the stage retention, redacting authorization and cookie", () => {
@@ -69,6 +70,46 @@ describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
     const edited = synthEdited(stageName, (raw) => (raw[stageName].edge.wafRateLimitPer5Minutes = 1234));
     const rule = (resource(edited, "aws_wafv2_web_acl").rule as any[]).find((r) => r.name === "RateLimitPerIp");
     expect(rule.statement.rate_based_statement.limit).toBe(1234);
+  });
+
+  it("limits the query path per IP over 60 seconds, and leaves it out of the 5-minute limit", () => {
+    const onQueryPath = {
+      byte_match_statement: {
+        search_string: stage.edge.wafQueryRateLimit.pathPrefix,
+        field_to_match: { uri_path: {} },
+        positional_constraint: "STARTS_WITH",
+        text_transformations: [{ priority: 0, type: "NONE" }],
+      },
+    };
+    expect(byName.RateLimitQueryPerIp).toMatchObject({
+      action: { block: { custom_response: { response_code: 429 } } },
+      statement: {
+        rate_based_statement: {
+          aggregate_key_type: "IP",
+          limit: stage.edge.wafQueryRateLimit.limitPer60Seconds,
+          evaluation_window_sec: 60,
+          scope_down_statement: onQueryPath,
+        },
+      },
+    });
+    expect(byName.RateLimitPerIp.statement.rate_based_statement.scope_down_statement).toEqual({ not_statement: { statement: onQueryPath } });
+  });
+
+  it("has no rate-limit allowlist by default", () => {
+    expect(stage.edge.wafRateLimitAllowlistCidrs).toEqual([]);
+    expect(resources(parsed, "aws_wafv2_ip_set")).toEqual([]);
+  });
+
+  it("exempts allowlisted load-test sources from both rate rules, not from the managed groups", () => {
+    const edited = synthEdited(stageName, (raw) => (raw[stageName].edge.wafRateLimitAllowlistCidrs = ["203.0.113.0/28"]));
+    const [[setName, ipSet]] = resources(edited, "aws_wafv2_ip_set");
+    expect(ipSet).toMatchObject({ scope: "REGIONAL", ip_address_version: "IPV4", addresses: ["203.0.113.0/28"] });
+    const notAllowlisted = { not_statement: { statement: { ip_set_reference_statement: { arn: "${aws_wafv2_ip_set." + setName + ".arn}" } } } };
+    const rules = Object.fromEntries((resource(edited, "aws_wafv2_web_acl").rule as any[]).map((r) => [r.name, r]));
+    for (const name of ["RateLimitPerIp", "RateLimitQueryPerIp"]) {
+      expect(rules[name].statement.rate_based_statement.scope_down_statement.and_statement.statements).toContainEqual(notAllowlisted);
+    }
+    expect(JSON.stringify(rules.AWSManagedRulesCommonRuleSet)).not.toContain("ip_set");
   });
 });
 

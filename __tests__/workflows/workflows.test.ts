@@ -128,6 +128,17 @@ describe("deploy-stage.yml", () => {
     expect(deploy).toMatch(/group: deploy-\$\{\{ inputs\.stage \}\}\n\s+cancel-in-progress: false/);
   });
 
+  it("publishes every deploy's outcome to the stage's alarm topic, success or failure, as its last step", () => {
+    const deploy = jobBlock(file, "deploy");
+    const notify = deploy.slice(deploy.indexOf("- name: Notify the stage's alarm topic"));
+    expect(notify).toContain("if: always() && steps.init.outcome == 'success'");
+    expect(notify).toContain("STATUS: ${{ job.status }}");
+    expect(notify).toContain('terraform -chdir="$STACK_DIR" output -raw alarm_topic_arn');
+    expect(notify).toContain('aws sns publish --topic-arn "$topic"');
+    expect(notify.slice(1)).not.toContain("\n      - ");
+    expect(deploy).toMatch(/- name: terraform init\n\s+id: init\n/);
+  });
+
   it("applies, migrates, waits for stable services, checks health", () => {
     const block = jobBlock(file, "deploy");
     const order = ["apply -input=false", "npm run migrate --", "aws ecs wait services-stable", "curl --fail"];

@@ -5,6 +5,7 @@
 import { cacheNodeTypeIsKnown, databaseInstanceClassIsKnown } from "./instance-types";
 import { budgetThresholdsUnique } from "./lists";
 import { namePrefixNotReserved } from "./name-prefix";
+import { alarmsHaveASubscriber, dailyBudgetThresholdsUnique, restoreDrillMatchesSnapshots } from "./operations";
 import { certificateInStageRegion, regionHasTheZones, regionIsKnown, stateRegionIsKnown } from "./region";
 import type { StageCheck } from "./types";
 
@@ -17,4 +18,7 @@ export const STAGE_CHECKS: readonly StageCheck[] = [
   databaseInstanceClassIsKnown,
   cacheNodeTypeIsKnown,
   budgetThresholdsUnique,
+  alarmsHaveASubscriber,
+  restoreDrillMatchesSnapshots,
+  dailyBudgetThresholdsUnique,
 ];
