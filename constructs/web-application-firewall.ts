@@ -113,7 +113,7 @@ export class WebApplicationFirewall extends Construct {
       byte_match_statement: {
         search_string: query.pathPrefix,
         field_to_match: { uri_path: {} },
-        text_transformations: [{ priority: 0, type: "NONE" }],
+        text_transformation: [{ priority: 0, type: "NONE" }],
         positional_constraint: "STARTS_WITH",
       },
     };
@@ -122,7 +122,7 @@ export class WebApplicationFirewall extends Construct {
     };
     const allOf = (...statements: (object | undefined)[]) => {
       const present = statements.filter((x): x is object => x !== undefined);
-      return present.length === 0 ? undefined : present.length === 1 ? present[0] : { and_statement: { statements: present } };
+      return present.length === 0 ? undefined : present.length === 1 ? present[0] : { and_statement: { statement: present } };
     };
 
     // The rule `statement` is passed through as Terraform JSON (snake_case), the provider types it as `any`.

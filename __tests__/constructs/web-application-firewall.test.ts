@@ -78,7 +78,7 @@ describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
         search_string: stage.edge.wafQueryRateLimit.pathPrefix,
         field_to_match: { uri_path: {} },
         positional_constraint: "STARTS_WITH",
-        text_transformations: [{ priority: 0, type: "NONE" }],
+        text_transformation: [{ priority: 0, type: "NONE" }],
       },
     };
     expect(byName.RateLimitQueryPerIp).toMatchObject({
@@ -107,7 +107,7 @@ describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
     const notAllowlisted = { not_statement: { statement: { ip_set_reference_statement: { arn: "${aws_wafv2_ip_set." + setName + ".arn}" } } } };
     const rules = Object.fromEntries((resource(edited, "aws_wafv2_web_acl").rule as any[]).map((r) => [r.name, r]));
     for (const name of ["RateLimitPerIp", "RateLimitQueryPerIp"]) {
-      expect(rules[name].statement.rate_based_statement.scope_down_statement.and_statement.statements).toContainEqual(notAllowlisted);
+      expect(rules[name].statement.rate_based_statement.scope_down_statement.and_statement.statement).toContainEqual(notAllowlisted);
     }
     expect(JSON.stringify(rules.AWSManagedRulesCommonRuleSet)).not.toContain("ip_set");
   });
