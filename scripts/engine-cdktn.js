@@ -105,7 +105,7 @@ function main() {
     // 2. The cdktf synthesis of the same tree.
     const linked = fs.existsSync(path.join(root, "node_modules", "cdktf", "package.json"));
     if (linked) fs.symlinkSync(path.join(root, "node_modules"), path.join(scratch, "node_modules"), "dir");
-    else run("npm ci (the project has no node_modules)", scratch, "npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"]);
+    else run("npm ci (the project has no node_modules)", scratch, "npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline", "--fetch-retries=4"]);
     const cdktfVersion = JSON.parse(fs.readFileSync(path.join(scratch, "node_modules", "cdktf", "package.json"), "utf8")).version;
     const cdktfExports = declaredExports(path.join(scratch, "node_modules", "cdktf", "lib", "index.d.ts"));
     run(`synthesize every stage with cdktf ${cdktfVersion}`, scratch, "node", ["scripts/run-ts.js", "main.ts"], synthEnv(baseline));
@@ -146,7 +146,7 @@ function main() {
       `npm install ${TARGET.engine.name}@${TARGET.engine.version} and its providers (lockfile kept for the rest)`,
       scratch,
       "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--fetch-retries=4", "--loglevel=error"],
     );
     run("type-check (tsc --noEmit)", scratch, "node", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
     const installed = JSON.parse(fs.readFileSync(path.join(scratch, "node_modules", TARGET.engine.name, "package.json"), "utf8")).version;
