@@ -110,6 +110,10 @@ const stateSchema = z.strictObject({
   key: text(/^[A-Za-z0-9!_.*'()\/-]+\.tfstate$/, "an S3 key ending in .tfstate"),
   /** Region of the state bucket. */
   region: text(REGION, "an AWS region such as eu-west-1"),
+  /** IAM role names that may use the state bucket's KMS key: the stage's plan and deploy roles (and any role that runs Terraform by hand). */
+  accessRoleNames: z
+    .array(text(/^[\w+=,.@-]{1,64}$/, "an IAM role name (not an ARN)"), { error: "must be a list of IAM role names" })
+    .min(1, { error: "must name at least the stage's plan and deploy roles" }),
 });
 
 const domainSchema = z.strictObject({

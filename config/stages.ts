@@ -14,7 +14,12 @@ export const stages: Record<string, StageInput> = {
     region: "eu-west-1",
     namePrefix: "faq-stg",
     logRetentionDays: 30,
-    state: { bucket: "django-faq-terraform-state", key: "staging/terraform.tfstate", region: "eu-west-1" },
+    state: {
+      bucket: "django-faq-terraform-state",
+      key: "staging/terraform.tfstate",
+      region: "eu-west-1",
+      accessRoleNames: ["faq-stg-terraform-plan", "faq-stg-terraform-deploy"],
+    },
     domain: {
       name: "staging.faq.example.com",
       hostedZoneId: "Z0STAGINGEXAMPLE0001",
@@ -117,7 +122,12 @@ export const stages: Record<string, StageInput> = {
     region: "eu-west-1",
     namePrefix: "faq-prod",
     logRetentionDays: 365,
-    state: { bucket: "django-faq-terraform-state", key: "production/terraform.tfstate", region: "eu-west-1" },
+    state: {
+      bucket: "django-faq-terraform-state",
+      key: "production/terraform.tfstate",
+      region: "eu-west-1",
+      accessRoleNames: ["faq-prod-terraform-plan", "faq-prod-terraform-deploy"],
+    },
     domain: {
       name: "faq.example.com",
       hostedZoneId: "Z0PRODUCTIONEXAMPLE1",

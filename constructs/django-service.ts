@@ -25,7 +25,6 @@ import { type ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -41,6 +40,7 @@ import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
 import type { ServiceCluster } from "./service-cluster";
 import { secretReadStatements } from "./iam-statements";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
+import { EphemeralRandomPassword } from "./ephemeral-random-password";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -154,6 +154,11 @@ export interface DjangoServiceProps {
   readonly preventDestroy?: boolean;
 }
 
+/**
+ * Generation of Django's SECRET_KEY. Terraform writes a new random key whenever this changes
+ * (write-only arguments are written only when their version changes): raise it to rotate.
+ */
+export const SECRET_KEY_VERSION = 1;
 /** nginx's port: what the target group and the tasks' security group use. */
 export const NGINX_PORT = 8080;
 /** Gunicorn's loopback port, reachable only from inside the task. */
@@ -246,15 +251,13 @@ export class DjangoService extends Construct {
       kmsKeyId: props.secretsKmsKeyArn,
       lifecycle,
     });
-    const generated = new DataAwsSecretsmanagerRandomPassword(this, "secret-key-value", {
-      passwordLength: 64,
-      excludePunctuation: true,
-    });
+    // Ephemeral and write-only: the key is in neither state nor plan files. Terraform writes it once
+    // per SECRET_KEY_VERSION; raising that constant writes a fresh key (rotation, docs/web-service.md).
+    const generated = new EphemeralRandomPassword(this, "secret-key-value", { passwordLength: 64, excludePunctuation: true });
     new SecretsmanagerSecretVersion(this, "secret-key-version", {
       secretId: this.secretKeySecret.id,
-      secretString: generated.randomPassword,
-      // The data source yields a new password on every read: keep the first one (rotate by putting a new value).
-      lifecycle: { ignoreChanges: ["secret_string"] },
+      secretStringWo: generated.value,
+      secretStringWoVersion: SECRET_KEY_VERSION,
     });
     // No version on purpose: only a person can supply the key (aws secretsmanager put-secret-value, docs/web-service.md).
     this.geminiApiKeySecret = new SecretsmanagerSecret(this, "gemini-api-key", {

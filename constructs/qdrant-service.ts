@@ -26,7 +26,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -50,7 +49,10 @@ import { NFS_PORT, QdrantStorage } from "./qdrant-storage";
 import { ecrPullStatements, secretReadStatements } from "./iam-statements";
 import { QdrantSnapshots } from "./qdrant-snapshots";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
+import { EphemeralRandomPassword } from "./ephemeral-random-password";
 
+/** Generation of the API key: Terraform writes a new random key whenever this changes (raise it to rotate). */
+export const API_KEY_VERSION = 1;
 /** Qdrant's HTTP (REST) port. */
 export const QDRANT_HTTP_PORT = 6333;
 /** Qdrant's gRPC port. */
@@ -273,15 +275,13 @@ export class QdrantService extends Construct {
       lifecycle,
     });
     this.apiKeySecretArn = this.apiKeySecret.arn;
-    const password = new DataAwsSecretsmanagerRandomPassword(this, "api-key-value", {
-      passwordLength: 48,
-      excludePunctuation: true,
-    });
+    // Ephemeral and write-only: the key is in neither state nor plan files. Raising API_KEY_VERSION
+    // writes a fresh key (rotation: then restart Qdrant and the web service, docs/qdrant.md).
+    const password = new EphemeralRandomPassword(this, "api-key-value", { passwordLength: 48, excludePunctuation: true });
     new SecretsmanagerSecretVersion(this, "api-key-version", {
       secretId: this.apiKeySecret.id,
-      secretString: password.randomPassword,
-      // The data source yields a new value on every plan: keep the first one.
-      lifecycle: { ignoreChanges: ["secret_string"] },
+      secretStringWo: password.value,
+      secretStringWoVersion: API_KEY_VERSION,
     });
 
     // --- roles ---

@@ -5,9 +5,13 @@
  * second secret holding the complete `rediss://` URL the application reads as
  * REDIS_URL. Reachable on 6379 only from the security groups handed to `allowFrom`.
  *
- * The token is never typed anywhere, but Terraform state does hold it (the
- * replication group's `auth_token` has no write-only form): the state bucket is
- * encrypted and access to it is restricted. Rotation is a manual procedure
+ * The token is never typed anywhere, but Terraform state and the plan of the apply
+ * that creates the group do hold it: the replication group's `auth_token` has no
+ * write-only form, and the two secrets must hold the same value (the data source is
+ * read once per plan, so all three get one token). This is the one generated secret
+ * left in state (docs/data-tier.md, "What Terraform state and plan files hold");
+ * the state bucket has its own KMS key that only the deploy and plan roles and the
+ * account's administrators may use. Rotation is a manual procedure
  * (docs/data-tier.md); Terraform ignores the token after creation.
  *
  * @example

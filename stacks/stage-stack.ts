@@ -31,6 +31,7 @@ import { ServiceAlarms } from "../constructs/service-alarms";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { ServiceDashboard } from "../constructs/service-dashboard";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
+import { stateKeyAlias } from "../constructs/state-bucket-key";
 
 /** Project name in tags and descriptions. */
 export const PROJECT = "django-faq";
@@ -102,10 +103,13 @@ export class StageStack extends TerraformStack {
       key: stage.state.key,
       region: stage.state.region,
       encrypt: true,
+      // The bucket's own key (state-bootstrap stack); without it the S3 backend would ask for SSE-S3.
+      kmsKeyId: stateKeyAlias(stage.state.bucket),
     });
     // cdktf 0.21's S3BackendConfig has no use_lockfile (Terraform >= 1.10): set it directly.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
-    this.addOverride("terraform.required_version", ">= 1.10.0");
+    // >= 1.11: the generated secrets reach Secrets Manager through write-only arguments fed by ephemeral resources.
+    this.addOverride("terraform.required_version", ">= 1.11.0");
 
     const identity = new DataAwsCallerIdentity(this, "identity");
     const accountId = identity.accountId;

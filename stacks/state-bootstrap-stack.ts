@@ -1,6 +1,9 @@
 /**
- * Creates the S3 bucket(s) that hold the stages' Terraform state. It is deployed
- * once, before any stage, with local state (the chicken-and-egg of remote state):
+ * Creates the S3 bucket(s) that hold the stages' Terraform state, each encrypted
+ * with its own KMS key that only the stages' plan and deploy roles may use
+ * (`state.accessRoleNames`; the account's administrators manage the key), and
+ * each logging its accesses to a bucket of its own (`<bucket>-access-logs`). It is
+ * deployed once, before any stage, with local state (the chicken-and-egg of remote state):
  *
  *   npx cdktf deploy state-bootstrap
  *
@@ -10,9 +13,12 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
 import type { Stage } from "../config/load";
 import { PrivateBucket } from "../constructs/private-bucket";
+import { StateBucketKey } from "../constructs/state-bucket-key";
 import { PROJECT } from "./stage-stack";
 
 /**
@@ -29,6 +35,10 @@ export interface StateBootstrapStackProps {
 export class StateBootstrapStack extends TerraformStack {
   /** The state buckets, by bucket name. */
   public readonly buckets: ReadonlyMap<string, PrivateBucket>;
+  /** Their KMS keys, by bucket name. */
+  public readonly keys: ReadonlyMap<string, StateBucketKey>;
+  /** The buckets receiving their server access logs, by state bucket name. */
+  public readonly accessLogBuckets: ReadonlyMap<string, PrivateBucket>;
   /** Cost allocation tag activations, by tag key. */
   public readonly costAllocationTags: ReadonlyMap<string, CeCostAllocationTag>;
 
@@ -39,7 +49,9 @@ export class StateBootstrapStack extends TerraformStack {
     this.addOverride("terraform.required_version", ">= 1.10.0");
 
     const byBucket = new Map<string, string>();
+    const roleNames = new Map<string, string[]>();
     for (const stage of props.stages) {
+      roleNames.set(stage.state.bucket, [...(roleNames.get(stage.state.bucket) ?? []), ...stage.state.accessRoleNames]);
       const region = byBucket.get(stage.state.bucket);
       if (region !== undefined && region !== stage.state.region) {
         throw new Error(
@@ -51,6 +63,9 @@ export class StateBootstrapStack extends TerraformStack {
 
     const providers = new Map<string, AwsProvider>();
     const buckets = new Map<string, PrivateBucket>();
+    const keys = new Map<string, StateBucketKey>();
+    const logBuckets = new Map<string, PrivateBucket>();
+    let identity: DataAwsCallerIdentity | undefined;
     for (const [bucketName, region] of byBucket) {
       let provider = providers.get(region);
       if (!provider) {
@@ -61,20 +76,61 @@ export class StateBootstrapStack extends TerraformStack {
         });
         providers.set(region, provider);
       }
+      identity ??= new DataAwsCallerIdentity(this, "identity", { provider });
+      const key = new StateBucketKey(this, `state-${bucketName}-key`, {
+        bucketName,
+        accountId: identity.accountId,
+        region,
+        roleNames: roleNames.get(bucketName) ?? [],
+      });
       const bucket = new PrivateBucket(this, `state-${bucketName}`, {
         bucketName,
+        kmsKeyArn: key.key.arn,
         // State holds resource attributes: keep every version for 90 days to recover from a bad apply.
         noncurrentVersionExpirationDays: 90,
         preventDestroy: true,
       });
-      // Route every resource of this bucket through the provider of its region.
-      for (const child of bucket.node.findAll()) {
+      // Server access logs: who read or wrote which state object, and when. S3 delivers them only to an
+      // SSE-S3 bucket, written by the logging service principal for this bucket and account only.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+      const logBucketName = `${bucketName}-access-logs`.slice(0, 63);
+      const logs = new PrivateBucket(this, `state-${bucketName}-access-logs`, {
+        bucketName: logBucketName,
+        expirationDays: 365,
+        preventDestroy: true,
+        policyStatements: (arn) => [
+          {
+            Sid: "S3ServerAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${arn}/*`,
+            Condition: {
+              ArnLike: { "aws:SourceArn": bucket.bucket.arn },
+              StringEquals: { "aws:SourceAccount": identity!.accountId },
+            },
+          },
+        ],
+      });
+      const logging = new S3BucketLoggingA(this, `state-${bucketName}-logging`, {
+        bucket: bucket.bucket.id,
+        targetBucket: logs.bucket.id,
+        targetPrefix: "",
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      });
+      // Route every resource of these buckets through the provider of their region.
+      for (const child of [...key.node.findAll(), ...bucket.node.findAll(), ...logs.node.findAll(), logging]) {
         if (child instanceof TerraformResource) child.provider = provider;
       }
+      keys.set(bucketName, key);
+      logBuckets.set(bucketName, logs);
       buckets.set(bucketName, bucket);
       new TerraformOutput(this, `state-bucket-${bucketName}`, { value: bucket.bucket.arn, description: `State bucket in ${region}` });
+      new TerraformOutput(this, `state-key-${bucketName}`, { value: key.key.arn, description: `KMS key of state bucket ${bucketName}` });
     }
     this.buckets = buckets;
+    this.keys = keys;
+    this.accessLogBuckets = logBuckets;
 
     // Budgets filtering on a tag read $0 until the tag is an active cost allocation tag. Cost Explorer is
     // account-wide (the default provider serves). AWS can only activate a key it has seen on a resource: if the

@@ -1,5 +1,5 @@
 import { TerraformStack } from "cdktf";
-import { DjangoService, GUNICORN_PORT, NGINX_PORT, ecrRepositoryArn } from "../../constructs/django-service";
+import { DjangoService, GUNICORN_PORT, NGINX_PORT, SECRET_KEY_VERSION, ecrRepositoryArn } from "../../constructs/django-service";
 import { ServiceCluster } from "../../constructs/service-cluster";
 import { gunicornWorkersFor } from "../../config/sizing";
 import { resource, resources, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
@@ -244,8 +244,9 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     }
     const versions = resources(parsed, "aws_secretsmanager_secret_version").map(([, v]) => v);
     expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ secret_id: "${aws_secretsmanager_secret.web_secret-key_86D6D04B.id}", lifecycle: { ignore_changes: ["secret_string"] } });
-    expect(versions[0].secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
+    expect(versions[0]).toMatchObject({ secret_id: "${aws_secretsmanager_secret.web_secret-key_86D6D04B.id}", secret_string_wo_version: SECRET_KEY_VERSION });
+    expect(versions[0].secret_string).toBeUndefined();
+    expect(versions[0].secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.secret-key-value_[^.]+\.random_password\}$/);
   });
 
   it("admits only what it must: no ingress of its own; out to the data stores, Qdrant and HTTPS", () => {

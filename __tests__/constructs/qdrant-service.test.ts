@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { QDRANT_HEALTH_CHECK_COMMAND, QdrantService, type QdrantServiceProps } from "../../constructs/qdrant-service";
+import { API_KEY_VERSION, QDRANT_HEALTH_CHECK_COMMAND, QdrantService, type QdrantServiceProps } from "../../constructs/qdrant-service";
 import { resource, resources, synthStage, type Synth, STAGE_NAMES, testApp, validStages, refName } from "../helpers/stages";
 
 function containerOf(synth: Synth, family: string): Record<string, any> {
@@ -104,8 +104,9 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       const secret = resource(parsed, "aws_secretsmanager_secret", "qdrant");
       expect(refName(secret.kms_key_id, "aws_kms_key")).toBe("secrets-key_83928A38");
       const version = resource(parsed, "aws_secretsmanager_secret_version", "qdrant");
-      expect(version.secret_string).toMatch(/^\$\{data\.aws_secretsmanager_random_password\./);
-      expect(version.lifecycle.ignore_changes).toEqual(["secret_string"]);
+      expect(version.secret_string).toBeUndefined();
+      expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.api-key-value_[^.]+\.random_password\}$/);
+      expect(version.secret_string_wo_version).toBe(API_KEY_VERSION);
     });
 
     it("mounts EFS through the access point with TLS and IAM, and keeps storage on it", () => {

@@ -86,7 +86,7 @@ describe.each(STAGE_NAMES)("stage %s", (stageName) => {
       else if (SECRET_NAME.test(key) && !NOT_A_VALUE.test(key)) named.push(key);
     };
     walk(parsed);
-    expect(named).toEqual(expect.arrayContaining(["auth_token", "secret_string"]));
+    expect(named).toEqual(expect.arrayContaining(["auth_token", "secret_string", "secret_string_wo"]));
   });
 });
 

@@ -16,9 +16,10 @@ describe.each(STAGE_NAMES)("stage stack %s", (stageName) => {
       key: stage.state.key,
       region: stage.state.region,
       encrypt: true,
+      kms_key_id: `alias/${stage.state.bucket}`,
       use_lockfile: true,
     });
-    expect(parsed.terraform.required_version).toBe(">= 1.10.0");
+    expect(parsed.terraform.required_version).toBe(">= 1.11.0");
   });
 
   it("tags everything with project, stage and manager through the provider", () => {

@@ -75,8 +75,12 @@ describe.each(STAGE_NAMES)("stateful addresses of %s", (stageName) => {
   });
 });
 
-it("keeps the state bucket's address", () => {
+it("keeps the addresses of the state bucket, its access-log bucket and its key", () => {
   const stack = new StateBootstrapStack(testApp(), "state-bootstrap", { stages: validStages() });
   const parsed = JSON.parse(Testing.synth(stack));
-  expect(Object.keys(parsed.resource.aws_s3_bucket)).toEqual(["state-django-faq-terraform-state_bucket_32ABAA54"]);
+  expect(Object.keys(parsed.resource.aws_s3_bucket).sort()).toEqual([
+    "state-django-faq-terraform-state-access-logs_bucket_70714816",
+    "state-django-faq-terraform-state_bucket_32ABAA54",
+  ]);
+  expect(Object.keys(parsed.resource.aws_kms_key)).toEqual(["state-django-faq-terraform-state-key_889586AA"]);
 });

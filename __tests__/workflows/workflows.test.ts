@@ -45,12 +45,12 @@ describe.each(files)("%s", (file) => {
     expect(text(file)).toMatch(/^permissions: \{\}$/m);
   });
 
-  it("pins Terraform to a version >= 1.10 (S3 use_lockfile) where it runs Terraform", () => {
+  it("pins Terraform to a version >= 1.11 (S3 use_lockfile, write-only arguments) where it runs Terraform", () => {
     if (!text(file).includes("hashicorp/setup-terraform")) return;
     const version = /TERRAFORM_VERSION: "(\d+)\.(\d+)\.(\d+)"/.exec(text(file));
     expect(version).not.toBeNull();
     const [major, minor] = [Number(version![1]), Number(version![2])];
-    expect(major > 1 || (major === 1 && minor >= 10)).toBe(true);
+    expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
   });
 });
 
