@@ -1,7 +1,7 @@
 /**
  * ECS deployment state changes of the stage's services, published to the alarm
  * topic through EventBridge: a deployment that failed (the circuit breaker gave
- * up) or was rolled back. The topic's policy and its KMS key policy let
+ * up) or is being rolled back. The topic's policy and its KMS key policy let
  * events.amazonaws.com publish (AlarmTopic).
  *
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
@@ -16,8 +16,17 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 
-/** The `eventName`s of "ECS Deployment State Change" events that reach the topic. */
-export const NOTIFIED_DEPLOYMENT_EVENTS = ["SERVICE_DEPLOYMENT_FAILED", "SERVICE_DEPLOYMENT_ROLLED_BACK"] as const;
+/**
+ * What reaches the topic: a failed deployment (SERVICE_DEPLOYMENT_FAILED, sent when the circuit breaker gives up),
+ * and the start of a rollback, which ECS reports as SERVICE_DEPLOYMENT_IN_PROGRESS with a reason
+ * "ECS deployment circuit breaker: rolling back to deploymentId ...". ECS has no separate rolled-back event.
+ */
+export const DEPLOYMENT_EVENT_DETAIL = {
+  $or: [
+    { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
+    { eventName: ["SERVICE_DEPLOYMENT_IN_PROGRESS"], reason: [{ wildcard: "*rolling back*" }] },
+  ],
+} as const;
 
 export interface DeploymentEventsProps {
   /** Prefix of the rule name. */
@@ -30,11 +39,6 @@ export interface DeploymentEventsProps {
   readonly clusterName: string;
   /** SNS topic notified. */
   readonly alarmTopicArn: string;
-  /**
-   * Event names to notify.
-   * @default NOTIFIED_DEPLOYMENT_EVENTS (failed, rolled back)
-   */
-  readonly eventNames?: readonly string[];
 }
 
 export class DeploymentEvents extends Construct {
@@ -45,8 +49,6 @@ export class DeploymentEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentEventsProps) {
     super(scope, id);
-    const eventNames = props.eventNames ?? NOTIFIED_DEPLOYMENT_EVENTS;
-    if (eventNames.length === 0) throw new Error(`DeploymentEvents ${id}: eventNames must list at least one event, got none`);
     this.rule = new CloudwatchEventRule(this, "rule", {
       name: `${props.namePrefix}-deployment-failed`,
       description: "An ECS service deployment in the stage's cluster failed or was rolled back",
@@ -55,7 +57,7 @@ export class DeploymentEvents extends Construct {
         "detail-type": ["ECS Deployment State Change"],
         // Deployment events name the service in `resources`: arn:aws:ecs:<region>:<account>:service/<cluster>/<service>.
         resources: [{ prefix: `arn:aws:ecs:${props.region}:${props.accountId}:service/${props.clusterName}/` }],
-        detail: { eventName: [...eventNames] },
+        detail: DEPLOYMENT_EVENT_DETAIL,
       }),
     });
     this.target = new CloudwatchEventTarget(this, "to-alarm-topic", {

@@ -141,7 +141,12 @@ describe.each(STAGE_NAMES)("operations of %s", (stageName) => {
     expect(pattern).toMatchObject({
       source: ["aws.ecs"],
       "detail-type": ["ECS Deployment State Change"],
-      detail: { eventName: ["SERVICE_DEPLOYMENT_FAILED", "SERVICE_DEPLOYMENT_ROLLED_BACK"] },
+      detail: {
+        $or: [
+          { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
+          { eventName: ["SERVICE_DEPLOYMENT_IN_PROGRESS"], reason: [{ wildcard: "*rolling back*" }] },
+        ],
+      },
     });
     expect(pattern.resources[0].prefix).toMatch(/^arn:aws:ecs:eu-west-1:\$\{data\.aws_caller_identity\.[^}]+\.account_id\}:service\/\$\{aws_ecs_cluster\./);
     const target = resources(parsed, "aws_cloudwatch_event_target").find(([, t]) => t.rule === ref("aws_cloudwatch_event_rule", ruleName, "name"));
