@@ -155,6 +155,11 @@ export interface QdrantServiceProps {
    */
   readonly snapshotTriggerImage?: string;
   /**
+   * Collections that get a collection snapshot of their own after each full snapshot (the restore drill restores these).
+   * @default [] (the full snapshot only)
+   */
+  readonly snapshotCollectionNames?: readonly string[];
+  /**
    * Refuse `terraform destroy` of the stateful parts: keys, file system, access point, vault, bucket, secret.
    * @default false
    */
@@ -339,6 +344,7 @@ export class QdrantService extends Construct {
       logsKmsKeyArn: props.logsKmsKeyArn,
       alarmTopicArn: props.alarmTopicArn,
       triggerImage: props.snapshotTriggerImage,
+      collectionNames: props.snapshotCollectionNames,
       preventDestroy,
     });
     this.snapshotBucket = this.snapshots.bucket;

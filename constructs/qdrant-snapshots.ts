@@ -87,6 +87,12 @@ export interface QdrantSnapshotsProps {
    */
   readonly triggerImage?: string;
   /**
+   * Collections that also get a collection snapshot of their own after the full one: the restore drill
+   * restores the newest of these (GET /collections/<name>/snapshots lists them from the bucket).
+   * @default [] (the full snapshot only)
+   */
+  readonly collectionNames?: readonly string[];
+  /**
    * Longest time the trigger waits for Qdrant to finish the snapshot.
    * @default 3000
    */
@@ -124,6 +130,12 @@ export class QdrantSnapshots extends Construct {
     const image = props.triggerImage ?? DEFAULT_SNAPSHOT_TRIGGER_IMAGE;
     const timeoutSeconds = props.snapshotTimeoutSeconds ?? 3000;
     const preventDestroy = props.preventDestroy ?? false;
+    const collectionNames = props.collectionNames ?? [];
+    for (const name of collectionNames) {
+      if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) {
+        throw new Error(`QdrantSnapshots ${id}: collectionNames must hold letters, digits, _ and - only, got "${name}"`);
+      }
+    }
     if (/:latest$/.test(image) || !/[:@]/.test(image.split("/").pop()!)) {
       throw new Error(`QdrantSnapshots ${id}: triggerImage must be pinned to a version or digest, got "${image}"`);
     }
@@ -201,10 +213,12 @@ export class QdrantSnapshots extends Construct {
     });
 
     // The API key travels in a header read from stdin, so it is not in the process list.
-    const script =
+    const post = (path: string) =>
       `printf 'api-key: %s\\n' "$QDRANT_API_KEY" | curl --fail-with-body --silent --show-error ` +
       `--max-time ${timeoutSeconds} --retry 3 --retry-connrefused --retry-delay 30 ` +
-      `-X POST -H @- "http://$QDRANT_HOST:${httpPort}/snapshots?wait=true"`;
+      `-X POST -H @- "http://$QDRANT_HOST:${httpPort}${path}?wait=true"`;
+    // The full snapshot first, then each named collection's own (what the restore drill restores).
+    const script = [post("/snapshots"), ...collectionNames.map((name) => post(`/collections/${name}/snapshots`))].join(" && ");
     this.triggerTaskDefinition = new EcsTaskDefinition(this, "trigger-task", {
       family: `${prefix}-qdrant-snapshot`,
       requiresCompatibilities: ["FARGATE"],

@@ -218,6 +218,7 @@ export class StageStack extends TerraformStack {
       backupRetentionDays: stage.qdrant.backupRetentionDays,
       snapshotSchedule: stage.qdrant.snapshotSchedule,
       snapshotRetentionDays: stage.qdrant.snapshotRetentionDays,
+      snapshotCollectionNames: [stage.qdrant.collectionName],
       logRetentionDays: stage.logRetentionDays,
       logsKmsKeyArn: this.logsKey.key.arn,
       secretsKmsKeyArn: this.secretsKey.key.arn,

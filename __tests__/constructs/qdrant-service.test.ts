@@ -275,6 +275,10 @@ describe.each(STAGE_NAMES)("qdrant of %s", (stageName) => {
       const trigger = containerOf(parsed, `${prefix}-qdrant-snapshot`);
       expect(trigger.image).toMatch(/^curlimages\/curl:\d+\.\d+\.\d+$/);
       expect(trigger.command.join(" ")).toMatch(/-X POST .*"http:\/\/\$QDRANT_HOST:6333\/snapshots\?wait=true"/);
+      // ... then the collection's own snapshot, which the restore drill restores.
+      expect(trigger.command.join(" ")).toMatch(
+        new RegExp(`snapshots\\?wait=true" && .*-X POST .*"http://\\$QDRANT_HOST:6333/collections/${stage.qdrant.collectionName}/snapshots\\?wait=true"$`),
+      );
       expect(trigger.environment).toEqual([{ name: "QDRANT_HOST", value: `qdrant.${prefix}.internal` }]);
       expect(trigger.secrets).toEqual([{ name: "QDRANT_API_KEY", valueFrom: "${aws_secretsmanager_secret.qdrant_api-key_54F9F446.arn}" }]);
     });
