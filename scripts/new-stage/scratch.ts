@@ -1,7 +1,7 @@
 /**
  * Adds a stage to a scratch copy of the project the way README's "Adding a stage"
  * says (copy the `staging` entry of config/stages.ts under a new key and give it its
- * own name prefix, state key, domain and VPC range), so a test and
+ * own name prefix, state key, state access roles, domain and VPC range), so a test and
  * `npm run check:new-stage` can prove that nothing else needs editing.
  *
  * @example
@@ -93,7 +93,12 @@ export function addStage(dir: string, stage: NewStage): void {
   // A name with a hyphen is a quoted key in TypeScript.
   const key = /^[a-z][a-z0-9]*$/.test(stage.name) ? stage.name : JSON.stringify(stage.name);
   let entry = entryText(source, stage.from ?? "staging").replace(/^ {2}("?)[a-z][a-z0-9-]*\1: \{/, `  ${key}: {`);
+  const sourcePrefix = /\bnamePrefix: "([^"]*)"/.exec(entry)?.[1];
   entry = setString(entry, "namePrefix", stage.namePrefix);
+  // Its own plan and deploy roles: the copied role names, with the new prefix.
+  if (sourcePrefix) {
+    entry = entry.replace(/(\baccessRoleNames: \[)([^\]]*)\]/, (_m, open: string, list: string) => `${open}${list.split(sourcePrefix).join(stage.namePrefix)}]`);
+  }
   // The state key's folder is the stage name, like the existing entries.
   entry = entry.replace(/(\bkey: )"[^"/]*\//, `$1"${stage.name}/`);
   entry = setString(entry, "name", stage.domain);
