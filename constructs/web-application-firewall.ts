@@ -2,7 +2,8 @@
  * A regional WAFv2 web ACL in front of a load balancer: AWS managed rule groups
  * (Amazon IP reputation list, common rule set, known bad inputs, SQL injection,
  * anonymous IP list)
- * and a per-client-IP rate limit, with full request logs in an encrypted
+ * and per-client-IP rate limits (every path over 5 minutes; optionally the query
+ * endpoint over 60 seconds, and an allowlist both skip), with full request logs in an encrypted
  * CloudWatch log group (`aws-waf-logs-<prefix>`) where the `authorization` and
  * `cookie` headers are redacted.
  *

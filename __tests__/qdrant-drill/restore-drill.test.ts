@@ -150,7 +150,7 @@ describe("Qdrant restore drill script", () => {
   }
 
   it("restores the newest snapshot byte for byte and passes when the counts agree", async () => {
-    const newest = snapshotFile(1234, 3 * 1024 * 1024 + 17);
+    const newest = snapshotFile(1234, 1024 * 1024 + 17);
     const t = await setUp({
       livePoints: 1234,
       snapshots: [
