@@ -11,7 +11,8 @@
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
 import { compareVersions, MIN_QDRANT_VERSION } from "./qdrant-version";
-import { fargateSizeProblem, gunicornWorkersFor, postgresMaxConnections } from "./sizing";
+import { capacityPlan, ROLLING_DEPLOY_FACTOR, SIDECAR_MEMORY_MIB } from "./capacity";
+import { fargateSizeProblem, postgresMaxConnections } from "./sizing";
 import { dailyOverlapsWeekly, windowMinutes } from "./windows";
 import {
   appRateLimitsSchema,
@@ -244,6 +245,20 @@ const healthCheckSchema = z.strictObject({
   unhealthyThreshold: int(2, 10),
 });
 
+const loadSchema = z.strictObject({
+  /** Users sending questions at once (closed loop: each waits for its answer before the next). */
+  concurrentUsers: int(1, 1_000_000),
+  /** How long an answer waits on the LLM API, seconds. @default { min: 2, max: 5 } */
+  llmWaitSeconds: z
+    .strictObject({
+      min: z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }),
+      max: z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }),
+    })
+    .default({ min: 2, max: 5 }),
+  /** Extra slots above concurrentUsers, percent. @default 50 */
+  headroomPercent: int(0, 1000).default(50),
+});
+
 const webSchema = z.strictObject({
   /** Task CPU units (1024 = 1 vCPU). */
   cpu: fargateCpu,
@@ -251,8 +266,24 @@ const webSchema = z.strictObject({
   memoryMiB: int(512, 122880),
   /** Gunicorn worker processes. @default floor(2 × vCPU) + 1 */
   gunicornWorkers: int(1, 64).optional(),
-  /** Gunicorn threads per worker (each may hold a database connection). */
-  gunicornThreads: int(1, 32),
+  /** Gunicorn worker class: gthread (threads wait on the LLM API concurrently) or sync (one request per worker). @default "gthread" */
+  gunicornWorkerClass: z.enum(["gthread", "sync"], { error: 'must be "gthread" or "sync"' }).default("gthread"),
+  /** Gunicorn threads per worker: answers a worker holds at once (each may hold a database connection). */
+  gunicornThreads: int(1, 64),
+  /** Gunicorn --max-requests: a worker is recycled after this many requests (bounds slow leaks). @default 1000 */
+  gunicornMaxRequests: int(1, 1_000_000).default(1000),
+  /** Gunicorn --max-requests-jitter: random extra requests so workers don't all recycle together. @default 100 */
+  gunicornMaxRequestsJitter: int(0, 1_000_000).default(100),
+  /** Gunicorn --preload: import the app once in the master and fork workers from it (shares the model's memory). @default false */
+  gunicornPreload: z.boolean({ error: "must be true or false" }).default(false),
+  /** Memory of one Gunicorn worker without the embedding model (Django, the app, its clients). @default 150 */
+  workerMemoryMiB: int(16, 65536).default(150),
+  /** Memory of the local embedding model in a process that loads it; 0 when embeddings come from an API. @default 400 */
+  embeddingModelMemoryMiB: int(0, 65536).default(400),
+  /** Seconds from a task's launch to Gunicorn answering (image pull, boot, model load); for scale-out and rollback estimates. @default 60 */
+  taskStartSeconds: int(1, 1800).default(60),
+  /** The load this stage must carry: the capacity check refuses a web.maxTasks that can't. */
+  load: loadSchema,
   /** Tasks when the service is created; autoscaling moves it within min/max. */
   desiredCount: int(1, 100),
   /** Autoscaling floor. */
@@ -261,8 +292,10 @@ const webSchema = z.strictObject({
   maxTasks: int(1, 100),
   /** Target average CPU for autoscaling. */
   cpuTargetPercent: int(10, 90),
-  /** Target ALB requests per task per minute for autoscaling. */
-  requestsPerTargetPerMinute: int(1, 100000),
+  /** Share of a task's slots in use at which request-count scaling adds tasks (its target is derived from this). @default 70 */
+  scaleOutAtSlotUtilizationPercent: int(10, 100).default(70),
+  /** p95 target response time above which a step policy adds tasks (answers are queueing). @default 5.5 */
+  latencyScaleOutP95Seconds: z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }).default(5.5),
   /** Wait after a scale-in before the next. */
   scaleInCooldownSeconds: int(0, 3600),
   /** Wait after a scale-out before the next. */
@@ -625,10 +658,10 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
     },
   },
   {
-    // The autoscaling ceiling must fit in the database's max_connections.
+    // The autoscaling ceiling, doubled for a rolling deploy, must fit in the database's max_connections.
     reads: ["web", "database"],
     check: ({ web, database: db }, problem) => {
-      const workers = web.gunicornWorkers ?? gunicornWorkersFor(web.cpu);
+      const plan = capacityPlan(web);
       const limit = postgresMaxConnections(db.instanceClass, db.maxConnections);
       if (limit === undefined) {
         problem(
@@ -637,13 +670,79 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
         );
         return;
       }
-      const demand = web.maxTasks * workers * web.gunicornThreads;
+      const demand = web.maxTasks * plan.slotsPerTask * ROLLING_DEPLOY_FACTOR;
       if (demand > limit.usable) {
         problem(
           ["web", "maxTasks"],
-          `is too high: web.maxTasks × workers × threads = ${web.maxTasks} × ${workers} × ${web.gunicornThreads} = ${demand} database connections, ` +
+          `is too high: web.maxTasks × workers × threads × ${ROLLING_DEPLOY_FACTOR} (a rolling deploy runs old and new tasks together) = ` +
+            `${web.maxTasks} × ${plan.workers} × ${plan.threads} × ${ROLLING_DEPLOY_FACTOR} = ${demand} database connections, ` +
             `more than ${db.instanceClass} allows: ${limit.explanation}. ` +
             "Lower web.maxTasks, web.gunicornWorkers or web.gunicornThreads, or choose a larger database.instanceClass",
+        );
+      }
+    },
+  },
+  {
+    // The autoscaling ceiling must carry the stage's target load.
+    reads: ["web"],
+    check: ({ web }, problem) => {
+      const plan = capacityPlan(web);
+      if (plan.tasksNeeded > web.maxTasks) {
+        problem(
+          ["web", "maxTasks"],
+          `is too low for web.load: ${plan.explanation}, more than web.maxTasks (${web.maxTasks}, ${plan.maxSlots} slots). ` +
+            "Raise web.maxTasks or web.gunicornThreads (gthread), or lower web.load.concurrentUsers",
+        );
+      }
+    },
+  },
+  {
+    reads: ["web"],
+    check: ({ web }, problem) => {
+      const plan = capacityPlan(web);
+      const needed = plan.workerMemoryMiB + SIDECAR_MEMORY_MIB;
+      if (needed > web.memoryMiB) {
+        problem(
+          ["web", "memoryMiB"],
+          `is too small for the Gunicorn workers: ${plan.memoryExplanation} + ${SIDECAR_MEMORY_MIB} MiB for nginx and agents = ${needed} MiB. ` +
+            "Raise web.memoryMiB, lower web.gunicornWorkers (threads share a worker's memory), or set web.gunicornPreload",
+        );
+      }
+    },
+  },
+  {
+    reads: ["web"],
+    check: ({ web }, problem) => {
+      // Gunicorn turns a sync worker with threads > 1 into gthread on its own: say so instead.
+      if (web.gunicornWorkerClass === "sync" && web.gunicornThreads > 1) {
+        problem(["web", "gunicornThreads"], `must be 1 with web.gunicornWorkerClass "sync" (it is ${web.gunicornThreads}); use "gthread" for threads`);
+      }
+      if (web.gunicornMaxRequestsJitter >= web.gunicornMaxRequests) {
+        problem(
+          ["web", "gunicornMaxRequestsJitter"],
+          `must be below web.gunicornMaxRequests (${web.gunicornMaxRequests}); it is ${web.gunicornMaxRequestsJitter}`,
+        );
+      }
+      if (web.load.llmWaitSeconds.min > web.load.llmWaitSeconds.max) {
+        problem(["web", "load", "llmWaitSeconds", "min"], `must not exceed web.load.llmWaitSeconds.max (${web.load.llmWaitSeconds.max}); it is ${web.load.llmWaitSeconds.min}`);
+      }
+    },
+  },
+  {
+    reads: ["web", "operations"],
+    check: ({ web, operations }, problem) => {
+      // Scale out on queueing before the p95 alarm pages anyone, but not on a normal LLM wait.
+      const alarm = operations.alarms.targetResponseTimeP95Seconds;
+      if (web.latencyScaleOutP95Seconds >= alarm) {
+        problem(
+          ["web", "latencyScaleOutP95Seconds"],
+          `must be below operations.alarms.targetResponseTimeP95Seconds (${alarm}) so tasks are added before the alarm; it is ${web.latencyScaleOutP95Seconds}`,
+        );
+      }
+      if (web.latencyScaleOutP95Seconds <= web.load.llmWaitSeconds.max) {
+        problem(
+          ["web", "latencyScaleOutP95Seconds"],
+          `must be above web.load.llmWaitSeconds.max (${web.load.llmWaitSeconds.max}): an unqueued answer already takes that long; it is ${web.latencyScaleOutP95Seconds}`,
         );
       }
     },

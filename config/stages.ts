@@ -66,13 +66,15 @@ export const stages: Record<string, StageInput> = {
     },
     web: {
       cpu: 512,
-      memoryMiB: 1024,
-      gunicornThreads: 1,
+      // 2 workers × (embedding model 400 MiB + worker 150 MiB) + nginx 128 MiB = 1228 MiB.
+      memoryMiB: 2048,
+      gunicornThreads: 8,
       desiredCount: 1,
       minTasks: 1,
       maxTasks: 2,
+      // Testers and the smoke load test, not the public: 20 users + 50% = 30 slots = 2 tasks of 16.
+      load: { concurrentUsers: 20, llmWaitSeconds: { min: 2, max: 5 }, headroomPercent: 50 },
       cpuTargetPercent: 60,
-      requestsPerTargetPerMinute: 600,
       scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 60,
       healthCheck: { path: "/health/", intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
@@ -175,12 +177,13 @@ export const stages: Record<string, StageInput> = {
     web: {
       cpu: 1024,
       memoryMiB: 2048,
-      gunicornThreads: 1,
+      gunicornThreads: 8,
       desiredCount: 2,
       minTasks: 2,
       maxTasks: 10,
+      // The owners' target: 100 concurrent users + 50% headroom = 150 slots = 7 tasks of 24.
+      load: { concurrentUsers: 100, llmWaitSeconds: { min: 2, max: 5 }, headroomPercent: 50 },
       cpuTargetPercent: 60,
-      requestsPerTargetPerMinute: 600,
       scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 60,
       healthCheck: { path: "/health/", intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 },

@@ -23,6 +23,7 @@ import { Construct } from "constructs";
 import { appRateLimitEnvironment } from "../config/operations";
 import { type ITerraformDependable } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -36,7 +37,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { AppImage } from "../config/load";
 import type { StageConfig } from "../config/schema";
-import { fargateSizeProblem, gunicornWorkersFor } from "../config/sizing";
+import { capacityPlan, LATENCY_SCALE_OUT, LATENCY_STEP_PERCENT, type CapacityPlan } from "../config/capacity";
+import { fargateSizeProblem } from "../config/sizing";
 import type { ServiceCluster } from "./service-cluster";
 import { secretReadStatements } from "./iam-statements";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
@@ -152,6 +154,12 @@ export interface DjangoServiceProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * CloudWatch alarms ECS watches during a deployment: one in ALARM rolls the service back
+   * to the last completed deployment (the 5xx-rate and p95 latency alarms of ServiceAlarms).
+   * @default - none: only the circuit breaker (tasks that never turn healthy) rolls back
+   */
+  readonly deploymentAlarmNames?: readonly string[];
 }
 
 /**
@@ -206,8 +214,14 @@ export class DjangoService extends Construct {
   public readonly scalingTarget: AppautoscalingTarget;
   /** Target tracking on average CPU. */
   public readonly cpuScalingPolicy: AppautoscalingPolicy;
-  /** Target tracking on ALB requests per target. */
+  /** Target tracking on ALB requests per target; its target comes from the capacity plan. */
   public readonly requestScalingPolicy: AppautoscalingPolicy;
+  /** Step scaling on p95 latency: adds tasks when answers queue (request counts lag behind slow answers). */
+  public readonly latencyScalingPolicy: AppautoscalingPolicy;
+  /** The alarm that triggers latencyScalingPolicy. */
+  public readonly latencyScaleOutAlarm: CloudwatchMetricAlarm;
+  /** Slots, tasks needed and the derived scaling target for the stage's web.load. */
+  public readonly capacity: CapacityPlan;
   /** Gunicorn worker processes per task (WEB_CONCURRENCY). */
   public readonly gunicornWorkers: number;
   /** The secret ARNs the execution role may read, by environment variable name. */
@@ -239,7 +253,8 @@ export class DjangoService extends Construct {
       );
     }
 
-    this.gunicornWorkers = web.gunicornWorkers ?? gunicornWorkersFor(web.cpu);
+    this.capacity = capacityPlan(web);
+    this.gunicornWorkers = this.capacity.workers;
     const appImage = `${props.appImage.repository}:${props.appImage.tag}`;
     const hosts = [props.domainName, ...alternativeDomainNames];
 
@@ -417,8 +432,15 @@ export class DjangoService extends Construct {
         `127.0.0.1:${GUNICORN_PORT}`,
         "--workers",
         String(this.gunicornWorkers),
+        "--worker-class",
+        web.gunicornWorkerClass,
         "--threads",
-        String(web.gunicornThreads),
+        String(this.capacity.threads),
+        "--max-requests",
+        String(web.gunicornMaxRequests),
+        "--max-requests-jitter",
+        String(web.gunicornMaxRequestsJitter),
+        ...(web.gunicornPreload ? ["--preload"] : []),
         "--timeout",
         String(web.gunicornTimeoutSeconds),
         "--graceful-timeout",
@@ -610,6 +632,10 @@ export class DjangoService extends Construct {
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      // Tasks that turn healthy but answer errors or slowly: the alarms roll the deployment back.
+      ...(props.deploymentAlarmNames?.length
+        ? { alarms: { alarmNames: [...props.deploymentAlarmNames], enable: true, rollback: true } }
+        : {}),
       enableExecuteCommand: true,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
@@ -641,11 +667,45 @@ export class DjangoService extends Construct {
         },
       });
     this.cpuScalingPolicy = tracking("cpu", "ECSServiceAverageCPUUtilization", web.cpuTargetPercent);
+    // Waiting on the LLM API takes almost no CPU: requests per task, derived from the task's
+    // slots and the answer time, is what tracks this workload.
     this.requestScalingPolicy = tracking(
       "requests",
       "ALBRequestCountPerTarget",
-      web.requestsPerTargetPerMinute,
+      this.capacity.requestsPerTargetPerMinute,
       `${props.loadBalancerArnSuffix}/${this.targetGroup.arnSuffix}`,
     );
+    // Request counts fall when answers queue (each takes longer), so latency adds tasks too.
+    this.latencyScalingPolicy = new AppautoscalingPolicy(this, "latency-scaling", {
+      name: `${prefix}-web-latency`,
+      policyType: "StepScaling",
+      serviceNamespace: this.scalingTarget.serviceNamespace,
+      scalableDimension: this.scalingTarget.scalableDimension,
+      resourceId: this.scalingTarget.resourceId,
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "PercentChangeInCapacity",
+        minAdjustmentMagnitude: 1,
+        cooldown: web.scaleOutCooldownSeconds,
+        metricAggregationType: "Maximum",
+        stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: LATENCY_STEP_PERCENT }],
+      },
+    });
+    this.latencyScaleOutAlarm = new CloudwatchMetricAlarm(this, "latency-scale-out", {
+      alarmName: `${prefix}-web-latency-scale-out`,
+      alarmDescription:
+        `p95 target response time above ${web.latencyScaleOutP95Seconds} s in ${LATENCY_SCALE_OUT.datapointsToAlarm} of ` +
+        `${LATENCY_SCALE_OUT.evaluationPeriods} minutes: answers are queueing; adds ${LATENCY_STEP_PERCENT}% more web tasks.`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: { LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: this.targetGroup.arnSuffix },
+      extendedStatistic: "p95",
+      period: LATENCY_SCALE_OUT.periodSeconds,
+      evaluationPeriods: LATENCY_SCALE_OUT.evaluationPeriods,
+      datapointsToAlarm: LATENCY_SCALE_OUT.datapointsToAlarm,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: web.latencyScaleOutP95Seconds,
+      treatMissingData: "notBreaching",
+      alarmActions: [this.latencyScalingPolicy.arn],
+    });
   }
 }

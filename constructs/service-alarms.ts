@@ -15,6 +15,7 @@
  */
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DEPLOYMENT_ALARM_KEYS, DEPLOYMENT_ALARM_TIMING } from "../config/capacity";
 import type { StageConfig } from "../config/schema";
 
 /** The stage's validated `operations.alarms` section. */
@@ -58,8 +59,17 @@ export const ALARM_KEYS = [
   "redis-evictions",
 ] as const;
 export type AlarmKey = (typeof ALARM_KEYS)[number];
+export { DEPLOYMENT_ALARM_KEYS, DEPLOYMENT_ALARM_TIMING };
+// Every deployment alarm is one of the alarms above.
+const _deploymentAlarmsAreAlarms: readonly AlarmKey[] = DEPLOYMENT_ALARM_KEYS;
+void _deploymentAlarmsAreAlarms;
 
 const GIB = 1024 ** 3;
+
+/** Alarm name of `key` for a stage's name prefix. */
+export function alarmName(namePrefix: string, key: AlarmKey): string {
+  return `${namePrefix}-${key}`;
+}
 
 export class ServiceAlarms extends Construct {
   /** Every alarm, by key. */
@@ -68,6 +78,7 @@ export class ServiceAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
     const t = props.thresholds;
+    const fast = DEPLOYMENT_ALARM_TIMING;
     if (props.cacheClusterIds.length === 0) throw new Error(`ServiceAlarms ${id}: cacheClusterIds must list at least one node, got none`);
 
     const alb = { LoadBalancer: props.loadBalancerArnSuffix };
@@ -78,7 +89,7 @@ export class ServiceAlarms extends Construct {
     type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" | "okActions"> & { alarmDescription: string };
     const alarm = (key: AlarmKey, spec: AlarmSpec) =>
       new CloudwatchMetricAlarm(this, key, {
-        alarmName: `${props.namePrefix}-${key}`,
+        alarmName: alarmName(props.namePrefix, key),
         alarmActions: [props.alarmTopicArn],
         okActions: [props.alarmTopicArn],
         treatMissingData: "notBreaching",
@@ -95,11 +106,12 @@ export class ServiceAlarms extends Construct {
       "alb-5xx-rate": alarm("alb-5xx-rate", {
         alarmDescription:
           `More than ${t.alb5xxRatePercent}% of requests answered 5xx (by the targets or the load balancer itself) ` +
-          "in 3 of 5 minutes: check the web service's events, the django and nginx logs, and recent deploys.",
+          `in ${fast.datapointsToAlarm} of ${fast.evaluationPeriods} minutes: check the web service's events, the django and nginx logs, ` +
+          "and recent deploys (during a deploy this alarm rolls the service back).",
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.alb5xxRatePercent,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
+        evaluationPeriods: fast.evaluationPeriods,
+        datapointsToAlarm: fast.datapointsToAlarm,
         metricQuery: [
           metric("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", alb, "Sum"),
           metric("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", alb, "Sum"),
@@ -114,15 +126,15 @@ export class ServiceAlarms extends Construct {
       }),
       "target-response-time-p95": alarm("target-response-time-p95", {
         alarmDescription:
-          `p95 target response time above ${t.targetResponseTimeP95Seconds} s in 3 of 5 minutes: ` +
-          "slow queries, Gemini latency, or too few tasks (check CPU and the scaling activity).",
+          `p95 target response time above ${t.targetResponseTimeP95Seconds} s in ${fast.datapointsToAlarm} of ${fast.evaluationPeriods} minutes: ` +
+          "slow queries, Gemini latency, or too few tasks (check CPU and the scaling activity); during a deploy this alarm rolls the service back.",
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
         dimensions: albTarget,
         extendedStatistic: "p95",
-        period: 60,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
+        period: fast.periodSeconds,
+        evaluationPeriods: fast.evaluationPeriods,
+        datapointsToAlarm: fast.datapointsToAlarm,
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.targetResponseTimeP95Seconds,
       }),

@@ -8,12 +8,14 @@
  *        node scripts/run-ts.js scripts/stage-config.ts <stage> <dotted.path>
  *          prints one value, e.g. `... production region` prints eu-west-1
  *        node scripts/run-ts.js scripts/stage-config.ts <stage>
- *          prints the stage's expected monthly cost with its breakdown (scripts/stage-config/cost.ts)
+ *          prints the stage's web capacity, scale-out and rollback times (scripts/stage-config/capacity.ts)
+ *          and its expected monthly cost with its breakdown (scripts/stage-config/cost.ts)
  * Exit 2 for bad usage, an unknown stage or path, or an invalid configuration
  * (the message lists every problem, as `npm run synth` does).
  */
 import { ConfigError, loadStages } from "../config/load";
 import { stages } from "../config/stages";
+import { formatCapacity } from "./stage-config/capacity";
 import { estimateMonthlyCost, formatEstimate } from "./stage-config/cost";
 import { deliveryMatrix } from "./stage-config/matrix";
 import { stageValue } from "./stage-config/value";
@@ -31,6 +33,8 @@ function run(args: readonly string[]): number {
       process.stderr.write(`stage-config: unknown stage ${JSON.stringify(args[0])} (configured: ${Object.keys(stages).join(", ")})\n`);
       return 2;
     }
+    process.stdout.write(formatCapacity(stage));
+    process.stdout.write("\n");
     process.stdout.write(formatEstimate(stage, estimateMonthlyCost(stage, new Date())));
     return 0;
   }

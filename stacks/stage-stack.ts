@@ -27,7 +27,7 @@ import { QdrantRestoreDrill } from "../constructs/qdrant-restore-drill";
 import { QdrantService } from "../constructs/qdrant-service";
 import { RedisCache } from "../constructs/redis-cache";
 import { RestoreTesting } from "../constructs/restore-testing";
-import { ServiceAlarms } from "../constructs/service-alarms";
+import { alarmName, DEPLOYMENT_ALARM_KEYS, ServiceAlarms } from "../constructs/service-alarms";
 import { ServiceCluster } from "../constructs/service-cluster";
 import { ServiceDashboard } from "../constructs/service-dashboard";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
@@ -236,6 +236,7 @@ export class StageStack extends TerraformStack {
 
     this.web = new DjangoService(this, "web", {
       namePrefix: stage.namePrefix,
+      deploymentAlarmNames: DEPLOYMENT_ALARM_KEYS.map((key) => alarmName(stage.namePrefix, key)),
       region: stage.region,
       web: stage.web,
       appImage: stage.appImage,

@@ -48,7 +48,11 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(arg(command, "--bind")).toBe(`127.0.0.1:${GUNICORN_PORT}`);
     expect(arg(command, "--workers")).toBe(String(workers));
     expect(byName(django.environment).WEB_CONCURRENCY.value).toBe(String(workers));
+    expect(arg(command, "--worker-class")).toBe("gthread");
     expect(arg(command, "--threads")).toBe(String(stage.web.gunicornThreads));
+    expect(arg(command, "--max-requests")).toBe(String(stage.web.gunicornMaxRequests));
+    expect(arg(command, "--max-requests-jitter")).toBe(String(stage.web.gunicornMaxRequestsJitter));
+    expect(command.includes("--preload")).toBe(stage.web.gunicornPreload);
     expect(arg(command, "--timeout")).toBe(String(stage.web.gunicornTimeoutSeconds));
     expect(Number(arg(command, "--graceful-timeout"))).toBeLessThan(stage.web.stopTimeoutSeconds);
     expect(arg(command, "--access-logfile")).toBe("-");
@@ -202,12 +206,15 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
       scalable_dimension: "ecs:service:DesiredCount", service_namespace: "ecs",
     });
     const policies = Object.fromEntries(
-      resources(parsed, "aws_appautoscaling_policy").map(([, p]) => [p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p]),
+      resources(parsed, "aws_appautoscaling_policy")
+        .filter(([, p]) => p.policy_type === "TargetTrackingScaling")
+        .map(([, p]) => [p.target_tracking_scaling_policy_configuration.predefined_metric_specification.predefined_metric_type, p]),
     );
     const cooldowns = { scale_in_cooldown: stage.web.scaleInCooldownSeconds, scale_out_cooldown: stage.web.scaleOutCooldownSeconds };
     expect(policies.ECSServiceAverageCPUUtilization.target_tracking_scaling_policy_configuration).toMatchObject({ target_value: stage.web.cpuTargetPercent, ...cooldowns });
     expect(policies.ALBRequestCountPerTarget.target_tracking_scaling_policy_configuration).toMatchObject({
-      target_value: stage.web.requestsPerTargetPerMinute,
+      // slots / mean answer time × 60 s × 70 % slot utilization: 16 / 3.5 × 60 × 0.7 = 192 (staging), 24 / 3.5 × 60 × 0.7 = 288
+      target_value: ({ staging: 192, production: 288 } as Record<string, number>)[stageName],
       ...cooldowns,
       predefined_metric_specification: { resource_label: "app/faq/0123456789abcdef/${aws_lb_target_group.web_target-group_00CECBCF.arn_suffix}" },
     });

@@ -8,7 +8,7 @@ import { ALB_ARN_SUFFIX, ARNS, webFixtureOf } from "../helpers/web-fixture";
 describe.each(STAGE_NAMES)("alarms of %s", (stageName) => {
   const { parsed, stage } = webFixtureOf(stageName);
   const t = stage.operations.alarms;
-  const alarms: Record<string, any> = Object.fromEntries(resources(parsed, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name.replace(`${stage.namePrefix}-`, ""), a]));
+  const alarms: Record<string, any> = Object.fromEntries(resources(parsed, "aws_cloudwatch_metric_alarm").filter(([id]) => id.startsWith("web-alarms_")).map(([, a]) => [a.alarm_name.replace(`${stage.namePrefix}-`, ""), a]));
   const tg = "${aws_lb_target_group.web_target-group_00CECBCF.arn_suffix}";
   const nodes = Array.from({ length: stage.cache.replicas + 1 }, (_, i) => `${stage.namePrefix}-redis-00${i + 1}`);
 

@@ -101,6 +101,6 @@ it("`stage-config <stage>` prints the expected monthly cost; an unknown stage ex
       encoding: "utf8",
       stdio: "pipe",
     });
-  expect(run("production")).toMatch(/^Expected monthly cost of production[\s\S]*\n {2}Total +\$\d+\.\d\d/);
+  expect(run("production")).toMatch(/^Web capacity of production[\s\S]*\nExpected monthly cost of production[\s\S]*\n {2}Total +\$\d+\.\d\d/);
   expect(() => run("dev")).toThrow(/unknown stage "dev"/);
 });

@@ -1,6 +1,7 @@
 /** scripts/stage-config: the values workflows read from the stage config. */
 import { stages } from "../../config/stages";
 import { stageValue } from "../../scripts/stage-config/value";
+import { formatCapacity, stageRollback } from "../../scripts/stage-config/capacity";
 import { deliveryMatrix, deployRoleVariable } from "../../scripts/stage-config/matrix";
 import { problemsOf, STAGE_NAMES, validStages } from "../helpers/stages";
 
@@ -50,5 +51,17 @@ describe("the delivery matrix", () => {
     expect(problemsOf((raw) => (raw.production.requiresApproval = false))).toEqual([
       "production.requiresApproval: false cannot be false in a production stage (its deploy waits for an approval)",
     ]);
+  });
+});
+
+describe("the capacity report", () => {
+  it.each(STAGE_NAMES)("prints %s's slots, tasks needed, scale-out time and a rollback within 5 minutes", (name) => {
+    const stage = validStages().find((s) => s.name === name)!;
+    const text = formatCapacity(stage);
+    expect(text).toMatch(/slots per task/);
+    expect(text).toMatch(/\(web\.minTasks \d+, web\.maxTasks \d+: covered\)/);
+    expect(text).toMatch(/scale-out \d+ -> \d+ tasks: request tracking .* = \d+ s/);
+    expect(text).toMatch(/target ≤ 300 s: met/);
+    expect(stageRollback(stage).seconds).toBeLessThanOrEqual(300);
   });
 });

@@ -20,7 +20,7 @@ import { HOURS_PER_MONTH, PRICE_REGION, PRICE_TABLE_MAX_AGE_DAYS, PRICES, PRICES
 export const FIXED_COUNTS = {
   kmsKeys: 9,
   secrets: 5,
-  alarms: 15,
+  alarms: 16,
   dashboards: 1,
   wafRules: 7,
   /** Interface endpoint services when network.interfaceEndpoints is on (Network's INTERFACE_ENDPOINT_SERVICES). */
