@@ -14,6 +14,7 @@ import { checkSynthesizedStacks, PolicyViolationError, summarize, type PackRepor
 import type { StageContext } from "../checks/types";
 import { StageStack } from "./stage-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
+import { TARGET_VERSIONS_CONTEXT } from "./terraform-version";
 
 /** Name of the stack that creates the state buckets. */
 export const BOOTSTRAP_STACK = "state-bootstrap";
@@ -56,7 +57,7 @@ export function synthesize(
 ): SynthResult {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-synth-"));
   try {
-    const app = new App({ outdir: scratch, stackTraces: false });
+    const app = new App({ outdir: scratch, stackTraces: false, context: { ...TARGET_VERSIONS_CONTEXT } });
     build(app, stages);
     app.synth();
     const stacks = fs.readdirSync(path.join(scratch, "stacks")).sort();

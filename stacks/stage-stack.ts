@@ -32,6 +32,7 @@ import { ServiceCluster } from "../constructs/service-cluster";
 import { ServiceDashboard } from "../constructs/service-dashboard";
 import { WebApplicationFirewall } from "../constructs/web-application-firewall";
 import { stateKeyAlias } from "../constructs/state-bucket-key";
+import { TERRAFORM_REQUIRED_VERSION } from "./terraform-version";
 
 /** Project name in tags and descriptions. */
 export const PROJECT = "django-faq";
@@ -109,7 +110,7 @@ export class StageStack extends TerraformStack {
     // cdktf 0.21's S3BackendConfig has no use_lockfile (Terraform >= 1.10): set it directly.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
     // >= 1.11: the generated secrets reach Secrets Manager through write-only arguments fed by ephemeral resources.
-    this.addOverride("terraform.required_version", ">= 1.11.0");
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
 
     const identity = new DataAwsCallerIdentity(this, "identity");
     const accountId = identity.accountId;

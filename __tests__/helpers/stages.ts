@@ -10,6 +10,7 @@ import { App, Testing } from "cdktf";
 import { ConfigError, loadStages, type Stage } from "../../config/load";
 import { stages } from "../../config/stages";
 import type { StageStack } from "../../stacks/stage-stack";
+import { TARGET_VERSIONS_CONTEXT } from "../../stacks/terraform-version";
 
 /**
  * Folder where jest's global setup (helpers/global-setup.ts) left each configured
@@ -50,7 +51,7 @@ export function problemsOf(edit: (raw: Record<string, any>) => void, env: Record
 
 /** An App that writes nothing unless synth() is called (tests only call Testing.synth). */
 export function testApp(): App {
-  return new App({ outdir: path.join(os.tmpdir(), "never-written"), stackTraces: false });
+  return new App({ outdir: path.join(os.tmpdir(), "never-written"), stackTraces: false, context: { ...TARGET_VERSIONS_CONTEXT } });
 }
 
 /** The synthesized JSON of a stage stack, as an object. */

@@ -15,6 +15,9 @@ const { renameImports, switchPackageJson, TARGET } = require("../../scripts/engi
 const { compareOutputs, formatComparison } = require("../../scripts/engine/compare");
 const { readManifest } = require("../../scripts/engine/manifest");
 
+import { MIN_TERRAFORM_VERSION, TARGET_VERSIONS_CONTEXT } from "../../stacks/terraform-version";
+import { synthStage } from "../helpers/stages";
+
 const root = path.resolve(__dirname, "../..");
 const manifest = readManifest();
 
@@ -97,6 +100,15 @@ describe("engine neutrality", () => {
     const files: string[] = sourceFiles(root);
     for (const f of ["main.ts", "stacks/stage-stack.ts", "__tests__/helpers/setup.ts", "scripts/run-ts.js"]) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith("node_modules/") || f.startsWith("dist/"))).toBe(false);
+  });
+});
+
+describe("the Terraform versions cdktn checks features against", () => {
+  it("are the stage stacks' required_version floor, declared as the App's targetVersions context", () => {
+    for (const stage of ["staging", "production"]) {
+      expect(synthStage(stage).parsed.terraform.required_version).toBe(`>= ${MIN_TERRAFORM_VERSION}`);
+    }
+    expect(TARGET_VERSIONS_CONTEXT).toEqual({ targetVersions: { terraform: `>=${MIN_TERRAFORM_VERSION}` } });
   });
 });
 
