@@ -201,8 +201,10 @@ const databaseSchema = z.strictObject({
   backupWindow: text(DAILY_WINDOW, 'a daily window such as "01:00-01:30"'),
   /** Name of the application database. */
   databaseName: text(IDENTIFIER, "a lower-case SQL identifier"),
-  /** Master user name (its password is generated and kept by RDS in Secrets Manager). */
+  /** Master user name (its password is generated and kept by RDS in Secrets Manager); only the migration task uses it. */
   masterUsername: text(IDENTIFIER, "a lower-case SQL identifier"),
+  /** The application's own role (DB_USER of the web containers): IAM authentication, rows only; created by the migration task. */
+  appUsername: text(IDENTIFIER, "a lower-case SQL identifier"),
   /** Days between rotations of the RDS-managed master password (RDS's own default is 7). */
   masterPasswordRotationDays: int(1, 365),
   /** Override of max_connections when the instance class is not in the built-in memory table. */
@@ -514,6 +516,9 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   {
     reads: ["database"],
     check: ({ database: db }, problem) => {
+      if (db.appUsername === db.masterUsername) {
+        problem(["database", "appUsername"], `must differ from database.masterUsername ("${db.masterUsername}"): the application never connects as the master user`);
+      }
       if (db.allocatedStorageGiB > db.maxAllocatedStorageGiB) {
         problem(["database", "allocatedStorageGiB"], `must not exceed database.maxAllocatedStorageGiB (${db.maxAllocatedStorageGiB})`);
       }

@@ -50,6 +50,7 @@ export const stages: Record<string, StageInput> = {
       backupWindow: "01:00-01:30",
       databaseName: "faq",
       masterUsername: "faq_admin",
+      appUsername: "faq_app",
       masterPasswordRotationDays: 30,
     },
     cache: {
@@ -160,6 +161,7 @@ export const stages: Record<string, StageInput> = {
       backupWindow: "01:00-01:30",
       databaseName: "faq",
       masterUsername: "faq_admin",
+      appUsername: "faq_app",
       masterPasswordRotationDays: 30,
     },
     cache: {

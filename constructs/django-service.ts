@@ -43,6 +43,7 @@ import type { ServiceCluster } from "./service-cluster";
 import { secretReadStatements } from "./iam-statements";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 import { EphemeralRandomPassword } from "./ephemeral-random-password";
+import { APP_ROLE_BOOTSTRAP } from "./database/app-role";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -60,9 +61,14 @@ export interface DatabaseEndpoint extends AdmitsClients {
   readonly address: string;
   readonly port: number;
   readonly databaseName: string;
+  /** The migration task's DB_USER. */
   readonly masterUsername: string;
-  /** The RDS-managed secret: a JSON object whose `password` key is read. */
+  /** The RDS-managed secret: a JSON object whose `password` key is read (the migration task only). */
   readonly masterUserSecretArn: string;
+  /** The web containers' DB_USER: a role that logs in with IAM authentication. */
+  readonly appUsername: string;
+  /** The `rds-db:connect` resource for appUsername. */
+  readonly appConnectArn: string;
 }
 
 /** What the service needs of Redis (satisfied by RedisCache). */
@@ -224,8 +230,12 @@ export class DjangoService extends Construct {
   public readonly capacity: CapacityPlan;
   /** Gunicorn worker processes per task (WEB_CONCURRENCY). */
   public readonly gunicornWorkers: number;
-  /** The secret ARNs the execution role may read, by environment variable name. */
+  /** The secret ARNs the web execution role may read, by environment variable name (no database password). */
   public readonly secretArns: Readonly<Record<string, string>>;
+  /** The secret ARNs the migration's execution role may read: secretArns plus DB_PASSWORD (the master secret). */
+  public readonly migrationSecretArns: Readonly<Record<string, string>>;
+  /** Execution role of the migration task: the only one that may read the master secret. */
+  public readonly migrationExecutionRole: IamRole;
   /** `--network-configuration` of `aws ecs run-task` for the migration task. */
   public readonly migrationNetworkConfiguration: {
     readonly awsvpcConfiguration: { readonly subnets: string[]; readonly securityGroups: string[]; readonly assignPublicIp: "DISABLED" };
@@ -282,18 +292,22 @@ export class DjangoService extends Construct {
       lifecycle,
     });
 
+    // The web containers log in to PostgreSQL with IAM tokens (no password, nothing to rotate under them);
+    // only the migration task reads the master password.
     this.secretArns = {
       SECRET_KEY: this.secretKeySecret.arn,
-      DB_PASSWORD: props.database.masterUserSecretArn,
       REDIS_URL: props.cache.urlSecretArn,
       GEMINI_API_KEY: this.geminiApiKeySecret.arn,
       QDRANT_API_KEY: props.qdrant.apiKeySecretArn,
     };
-    const secrets: SecretRef[] = Object.entries(this.secretArns).map(([name, arn]) => ({
-      name,
-      // ECS reads one JSON key of a secret with <arn>:<json-key>:<version-stage>:<version-id>.
-      valueFrom: name === "DB_PASSWORD" ? `${arn}:password::` : arn,
-    }));
+    this.migrationSecretArns = { ...this.secretArns, DB_PASSWORD: props.database.masterUserSecretArn };
+    const secretRefs = (arns: Readonly<Record<string, string>>): SecretRef[] =>
+      Object.entries(arns).map(([name, arn]) => ({
+        name,
+        // ECS reads one JSON key of a secret with <arn>:<json-key>:<version-stage>:<version-id>.
+        valueFrom: name === "DB_PASSWORD" ? `${arn}:password::` : arn,
+      }));
+    const secrets = secretRefs(this.secretArns);
 
     // --- the application's settings contract (plain values only) ---
     const environment: KeyValue[] = [
@@ -306,7 +320,6 @@ export class DjangoService extends Construct {
       ["DB_HOST", props.database.address],
       ["DB_PORT", String(props.database.port)],
       ["DB_NAME", props.database.databaseName],
-      ["DB_USER", props.database.masterUsername],
       ["QDRANT_HOST", props.qdrant.host],
       ["QDRANT_PORT", String(props.qdrant.httpPort)],
       ["QDRANT_COLLECTION_NAME", props.qdrantCollectionName],
@@ -320,6 +333,18 @@ export class DjangoService extends Construct {
       // The limits the WAF cannot express, enforced by the app in Redis (docs/operations.md).
       ...Object.entries(appRateLimitEnvironment(web.appRateLimits)),
     ].map(([name, value]) => ({ name, value }));
+    // The web containers: the app role with IAM authentication (docs/data-tier.md, "Database identities").
+    const appEnvironment: KeyValue[] = [
+      ...environment,
+      { name: "DB_USER", value: props.database.appUsername },
+      { name: "DB_IAM_AUTH", value: "True" },
+    ];
+    // The migration: the master user with its password, creating the app role before it migrates.
+    const migrateEnvironment: KeyValue[] = [
+      ...environment,
+      { name: "DB_USER", value: props.database.masterUsername },
+      { name: "DB_APP_USER", value: props.database.appUsername },
+    ];
 
     // --- log groups, one per container ---
     const logGroup = (container: string) =>
@@ -380,18 +405,44 @@ export class DjangoService extends Construct {
       }),
     });
 
+    this.migrationExecutionRole = new IamRole(this, "migration-execution-role", {
+      name: `${prefix}-migrate-execution`,
+      description: "ECS pulls the app image, reads the migration's secrets (with the master password) and writes its log",
+      assumeRolePolicy: assumedByEcsTasks,
+    });
+    new IamRolePolicy(this, "migration-execution-policy", {
+      role: this.migrationExecutionRole.id,
+      name: "pull-read-secrets-write-logs",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+          {
+            Sid: "PullImages",
+            Effect: "Allow",
+            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: [appRepositoryArn],
+          },
+          ...secretReadStatements(Object.values(this.migrationSecretArns), [props.secretsKmsKeyArn, ...additionalKeys], props.region),
+          { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroups[CONTAINERS.migrate].arn}:*` },
+        ],
+      }),
+    });
+
     this.taskRole = new IamRole(this, "task-role", {
       name: `${prefix}-web-task`,
-      description: "The web application: ECS Exec's channel and nothing else",
+      description: "The web application: log in to PostgreSQL as the app role (IAM), and ECS Exec's channel",
       assumeRolePolicy: assumedByEcsTasks,
     });
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html (IAM permissions; logging; KMS)
     new IamRolePolicy(this, "task-policy", {
       role: this.taskRole.id,
-      name: "ecs-exec",
+      name: "database-and-ecs-exec",
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
+          // IAM database authentication: a token for the app role, never the master user.
+          { Sid: "ConnectAsAppRole", Effect: "Allow", Action: "rds-db:connect", Resource: props.database.appConnectArn },
           {
             Sid: "ExecChannel",
             Effect: "Allow",
@@ -454,7 +505,7 @@ export class DjangoService extends Construct {
         "--error-logfile",
         "-",
       ],
-      environment,
+      environment: appEnvironment,
       secrets,
       // No port mappings: Gunicorn listens on loopback only; nginx reaches it inside the task's network namespace.
       mountPoints: [
@@ -482,7 +533,7 @@ export class DjangoService extends Construct {
       user: web.containerUser,
       readonlyRootFilesystem: true,
       command: ["python", "manage.py", "collectstatic", "--noinput"],
-      environment,
+      environment: appEnvironment,
       secrets,
       mountPoints: [
         { sourceVolume: "static", containerPath: web.staticRoot, readOnly: false },
@@ -549,9 +600,10 @@ export class DjangoService extends Construct {
       essential: true,
       user: web.containerUser,
       readonlyRootFilesystem: true,
-      command: ["python", "manage.py", "migrate", "--noinput"],
-      environment,
-      secrets,
+      // Creates (or re-grants) the app role, then execs `python manage.py migrate --noinput`.
+      command: ["python", "-c", APP_ROLE_BOOTSTRAP],
+      environment: migrateEnvironment,
+      secrets: secretRefs(this.migrationSecretArns),
       mountPoints: [{ sourceVolume: "migrate-tmp", containerPath: "/tmp", readOnly: false }],
       linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       stopTimeout: web.stopTimeoutSeconds,
@@ -559,6 +611,9 @@ export class DjangoService extends Construct {
     };
     this.migrationTaskDefinition = new EcsTaskDefinition(this, "migration-task-definition", {
       ...taskBase,
+      executionRoleArn: this.migrationExecutionRole.arn,
+      // The migration calls no AWS API: no task role.
+      taskRoleArn: undefined,
       family: `${prefix}-migrate`,
       containerDefinitions: JSON.stringify([migrateContainer]),
       volume: [{ name: "migrate-tmp" }],

@@ -72,8 +72,10 @@ export interface PostgresDatabaseProps extends DataStoreProps {
   readonly backupWindow: string;
   /** Name of the database created with the instance. */
   readonly databaseName: string;
-  /** Master user name. */
+  /** Master user name: only the migration task connects as it (password from the RDS-managed secret). */
   readonly masterUsername: string;
+  /** The application's role: it logs in with IAM authentication (`rds-db:connect` on `appConnectArn`). */
+  readonly appUsername: string;
   /** Days between rotations of the RDS-managed master password, 1-365. */
   readonly masterPasswordRotationDays: number;
   /**
@@ -97,8 +99,12 @@ export class PostgresDatabase extends Construct {
   public readonly port: number;
   /** Name of the application database (DB_NAME). */
   public readonly databaseName: string;
-  /** Master user name (DB_USER; also the `username` key of the master user secret). */
+  /** Master user name (the migration task's DB_USER; also the `username` key of the master user secret). */
   public readonly masterUsername: string;
+  /** The application's role (the web containers' DB_USER), created by the migration task (constructs/database/app-role.ts). */
+  public readonly appUsername: string;
+  /** `arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<appUsername>`: what `rds-db:connect` names to log in as the app role. */
+  public readonly appConnectArn: string;
   /** ARN of the RDS-managed secret holding `username` and `password` (DB_PASSWORD from `<arn>:password::`). */
   public readonly masterUserSecretArn: string;
   /** Security group of the instance: no rules until `allowFrom`. */
@@ -128,6 +134,9 @@ export class PostgresDatabase extends Construct {
     if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
       fail(`subnetIds must list subnets in at least 2 AZs (an RDS subnet group needs two; Multi-AZ needs a second AZ), got ${props.subnetIds.length}`);
     }
+    if (props.appUsername === props.masterUsername) {
+      fail(`appUsername must differ from masterUsername ("${props.masterUsername}"): the application never connects as the master user`);
+    }
     if (props.allocatedStorageGiB < 20) fail(`allocatedStorageGiB must be at least 20 for gp3, got ${props.allocatedStorageGiB}`);
     if (props.maxAllocatedStorageGiB < props.allocatedStorageGiB) {
       fail(`maxAllocatedStorageGiB (${props.maxAllocatedStorageGiB}) must not be below allocatedStorageGiB (${props.allocatedStorageGiB})`);
@@ -145,6 +154,7 @@ export class PostgresDatabase extends Construct {
     this.port = POSTGRES_PORT;
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername;
+    this.appUsername = props.appUsername;
 
     this.kmsKey = new EncryptionKey(this, "key", {
       alias: identifier,
@@ -273,6 +283,8 @@ export class PostgresDatabase extends Construct {
     });
 
     this.address = this.instance.address;
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+    this.appConnectArn = `arn:aws:rds-db:${props.region}:${props.accountId}:dbuser:${this.instance.resourceId}/${props.appUsername}`;
     this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
 
     // RDS rotates its managed secret every 7 days unless told otherwise; the schedule is config.

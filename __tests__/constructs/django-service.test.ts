@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { DjangoService, GUNICORN_PORT, NGINX_PORT, SECRET_KEY_VERSION, ecrRepositoryArn } from "../../constructs/django-service";
+import { APP_ROLE_BOOTSTRAP } from "../../constructs/database/app-role";
 import { ServiceCluster } from "../../constructs/service-cluster";
 import { gunicornWorkersFor } from "../../config/sizing";
 import { resource, resources, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
@@ -8,13 +9,17 @@ import { ARNS, containersOf, webFixtureOf } from "../helpers/web-fixture";
 /** The settings contract of the application (issue 5): plain values. */
 const PLAIN_SETTINGS = [
   "DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
-  "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "QDRANT_HOST", "QDRANT_PORT", "QDRANT_COLLECTION_NAME",
+  "DB_HOST", "DB_PORT", "DB_NAME", "QDRANT_HOST", "QDRANT_PORT", "QDRANT_COLLECTION_NAME",
   "RAG_EMBEDDING_TYPE", "RAG_LOCAL_EMBEDDING_MODEL", "RAG_VECTOR_DIMENSION", "RAG_SIMILARITY_THRESHOLD",
   "GEMINI_MODEL", "CACHE_TTL", "WEB_CONCURRENCY",
   "RATE_LIMIT_QUERIES_PER_SESSION_PER_MINUTE", "RATE_LIMIT_QUERIES_PER_IP_PER_DAY", "RATE_LIMIT_REDIS_KEY_PREFIX",
 ];
-/** ... and secrets, injected by ECS from Secrets Manager. */
-const SECRET_SETTINGS = ["SECRET_KEY", "DB_PASSWORD", "REDIS_URL", "GEMINI_API_KEY", "QDRANT_API_KEY"];
+/** The database identity: the web containers log in as the app role with IAM; the migration as the master user. */
+const WEB_DB_SETTINGS = ["DB_USER", "DB_IAM_AUTH"];
+const MIGRATION_DB_SETTINGS = ["DB_USER", "DB_APP_USER"];
+/** ... and secrets, injected by ECS from Secrets Manager (the master password to the migration only). */
+const SECRET_SETTINGS = ["SECRET_KEY", "REDIS_URL", "GEMINI_API_KEY", "QDRANT_API_KEY"];
+const MIGRATION_SECRET_SETTINGS = [...SECRET_SETTINGS, "DB_PASSWORD"];
 
 const byName = (list: Record<string, any>[]) => Object.fromEntries(list.map((e: any) => [e.name, e]));
 const arg = (command: string[], flag: string) => command[command.indexOf(flag) + 1];
@@ -61,20 +66,23 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
 
   it.each(["web", "migration"])("puts every secret of the %s task in `secrets` and none in `environment`", (which) => {
     const list = which === "web" ? [django, staticFiles] : [migrate];
+    const secretNames = which === "web" ? SECRET_SETTINGS : MIGRATION_SECRET_SETTINGS;
     for (const container of list) {
       const environment = container.environment.map((e: any) => e.name);
-      expect(environment).toEqual(PLAIN_SETTINGS);
-      expect(container.secrets.map((s: any) => s.name).sort()).toEqual([...SECRET_SETTINGS].sort());
-      SECRET_SETTINGS.forEach((s) => expect(environment).not.toContain(s));
+      expect(environment).toEqual([...PLAIN_SETTINGS, ...(which === "web" ? WEB_DB_SETTINGS : MIGRATION_DB_SETTINGS)]);
+      expect(container.secrets.map((s: any) => s.name).sort()).toEqual([...secretNames].sort());
+      MIGRATION_SECRET_SETTINGS.forEach((s) => expect(environment).not.toContain(s));
       for (const e of container.environment) expect(e.value).not.toMatch(/secretsmanager|:secret:/);
     }
     expect(nginx.secrets).toBeUndefined();
     expect(nginx.environment.map((e: any) => e.name).sort()).toEqual(["APP_DOMAIN", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
   });
 
-  it("takes each secret from the right place (DB_PASSWORD: the password key of the RDS-managed secret)", () => {
+  it("takes each secret from the right place (DB_PASSWORD, for the migration only: the password key of the RDS-managed secret)", () => {
     const secrets = byName(django.secrets);
-    expect(secrets.DB_PASSWORD.valueFrom).toBe(`${ARNS.dbSecret}:password::`);
+    expect(secrets.DB_PASSWORD).toBeUndefined();
+    expect(byName(staticFiles.secrets).DB_PASSWORD).toBeUndefined();
+    expect(byName(migrate.secrets).DB_PASSWORD.valueFrom).toBe(`${ARNS.dbSecret}:password::`);
     expect(secrets.REDIS_URL.valueFrom).toBe(ARNS.redisUrlSecret);
     expect(secrets.QDRANT_API_KEY.valueFrom).toBe(ARNS.qdrantKeySecret);
     expect(secrets.SECRET_KEY.valueFrom).toBe(createdSecretArns[0]);
@@ -94,7 +102,6 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
       DB_HOST: database.address,
       DB_PORT: "5432",
       DB_NAME: stage.database.databaseName,
-      DB_USER: stage.database.masterUsername,
       QDRANT_HOST: qdrant.host,
       QDRANT_PORT: "6333",
       QDRANT_COLLECTION_NAME: stage.qdrant.collectionName,
@@ -108,8 +115,11 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
       RATE_LIMIT_QUERIES_PER_SESSION_PER_MINUTE: String(stage.web.appRateLimits.queriesPerSessionPerMinute),
       RATE_LIMIT_QUERIES_PER_IP_PER_DAY: String(stage.web.appRateLimits.queriesPerIpPerDay),
       RATE_LIMIT_REDIS_KEY_PREFIX: stage.web.appRateLimits.redisKeyPrefix,
+      DB_USER: stage.database.appUsername,
+      DB_IAM_AUTH: "True",
     });
     expect(env.ALLOWED_HOSTS).not.toContain("*");
+    expect(env.DB_USER).not.toBe(stage.database.masterUsername);
   });
 
   it("runs every container with a read-only root filesystem, as a non-root user, logging to its own log group", () => {
@@ -220,11 +230,11 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     });
   });
 
-  it("lets the execution role read exactly the five secrets, decrypt them, pull the two images and write its log groups", () => {
+  it("lets the execution role read exactly the four web secrets (not the master password), decrypt them, pull the two images and write its log groups", () => {
     const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_execution-policy").policy);
     const statements = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
     expect(Object.keys(statements).sort()).toEqual(["DecryptSecrets", "EcrToken", "PullImages", "ReadSecrets", "WriteLogs"]);
-    expect([...statements.ReadSecrets.Resource].sort()).toEqual([...createdSecretArns, ARNS.dbSecret, ARNS.redisUrlSecret, ARNS.qdrantKeySecret].sort());
+    expect([...statements.ReadSecrets.Resource].sort()).toEqual([...createdSecretArns, ARNS.redisUrlSecret, ARNS.qdrantKeySecret].sort());
     expect(statements.ReadSecrets.Action).toBe("secretsmanager:GetSecretValue");
     expect(statements.DecryptSecrets).toMatchObject({ Action: "kms:Decrypt", Resource: [ARNS.secretsKey] });
     expect(statements.PullImages.Resource).toEqual([ecrRepositoryArn(stage.appImage.repository), "${aws_ecr_repository.nginx-image_repository_EE2C5F7F.arn}"]);
@@ -232,12 +242,14 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     for (const s of policy.Statement) expect(s.Effect).toBe("Allow");
   });
 
-  it("gives the task role ECS Exec's channel and session log only", () => {
+  it("gives the task role a login as the app role (IAM), ECS Exec's channel and session log only", () => {
     const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_task-policy").policy);
     const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith("ssmmessages:")).sort()).toEqual([
-      "kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents",
+      "kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "rds-db:connect",
     ]);
+    expect(policy.Statement.find((s: any) => s.Action === "rds-db:connect").Resource).toBe(database.appConnectArn);
+    expect(database.appConnectArn).toMatch(new RegExp(`:dbuser:[^/]+/${stage.database.appUsername}$`));
     expect(policy.Statement.find((s: any) => s.Sid === "ExecSessionLogs").Resource).toBe("${aws_cloudwatch_log_group.cluster_exec-logs_E9B630B6.arn}:*");
     expect(resource(parsed, "aws_ecs_task_definition", "web_task-definition").task_role_arn).toBe("${aws_iam_role.web_task-role_6E209270.arn}");
   });
@@ -278,17 +290,28 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     ].sort());
   });
 
-  it("has a migration task: same image, settings and secrets, `migrate --noinput`, no nginx", () => {
+  it("has a migration task: same image and settings, the master user, creates the app role then `migrate --noinput`, no nginx", () => {
     expect(containersOf(migration)).toHaveLength(1);
-    expect(migrate).toMatchObject({
-      name: "migrate",
-      image: django.image,
-      command: ["python", "manage.py", "migrate", "--noinput"],
-      environment: django.environment,
-      secrets: django.secrets,
-    });
+    expect(migrate).toMatchObject({ name: "migrate", image: django.image, command: ["python", "-c", APP_ROLE_BOOTSTRAP] });
+    const env = byName(migrate.environment);
+    expect(env.DB_USER.value).toBe(stage.database.masterUsername);
+    expect(env.DB_APP_USER.value).toBe(stage.database.appUsername);
+    expect(env.DB_IAM_AUTH).toBeUndefined();
+    expect(migrate.environment.filter((e: any) => !e.name.startsWith("DB_"))).toEqual(django.environment.filter((e: any) => !e.name.startsWith("DB_")));
     expect(django.image).toBe(`${stage.appImage.repository}:${stage.appImage.tag}`);
-    expect(migration).toMatchObject({ family: `${stage.namePrefix}-migrate`, execution_role_arn: taskDefinition.execution_role_arn, network_mode: "awsvpc" });
+    expect(migration).toMatchObject({ family: `${stage.namePrefix}-migrate`, network_mode: "awsvpc" });
+    expect(migration.task_role_arn).toBeUndefined();
+  });
+
+  it("gives the migration its own execution role, the only one that reads the master secret", () => {
+    const migration = resource(parsed, "aws_ecs_task_definition", "migration-task-definition");
+    expect(migration.execution_role_arn).toBe("${aws_iam_role.web_migration-execution-role_" + migration.execution_role_arn.split("_").pop());
+    expect(migration.execution_role_arn).not.toBe(taskDefinition.execution_role_arn);
+    const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_migration-execution-policy").policy);
+    const statements = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
+    expect([...statements.ReadSecrets.Resource].sort()).toEqual([...createdSecretArns, ARNS.dbSecret, ARNS.redisUrlSecret, ARNS.qdrantKeySecret].sort());
+    expect(statements.PullImages.Resource).toEqual([ecrRepositoryArn(stage.appImage.repository)]);
+    expect(statements.WriteLogs.Resource).toMatch(/^\$\{aws_cloudwatch_log_group\.web_migrate-logs_[^.]+\.arn\}:\*$/);
     expect(parsed.output.migration_network_configuration.value).toEqual({
       awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: [webSg], assignPublicIp: "DISABLED" },
     });

@@ -155,6 +155,7 @@ const props: PostgresDatabaseProps = {
   backupWindow: "01:00-01:30",
   databaseName: "faq",
   masterUsername: "faq_admin",
+  appUsername: "faq_app",
   masterPasswordRotationDays: 30,
 };
 

@@ -64,10 +64,14 @@ class StubDatabase extends StubStore implements DatabaseEndpoint {
   readonly databaseName: string;
   readonly masterUsername: string;
   readonly masterUserSecretArn = ARNS.dbSecret;
+  readonly appUsername: string;
+  readonly appConnectArn: string;
   constructor(scope: Construct, id: string, stage: Stage) {
     super(scope, id, [5432]);
     this.databaseName = stage.database.databaseName;
     this.masterUsername = stage.database.masterUsername;
+    this.appUsername = stage.database.appUsername;
+    this.appConnectArn = `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-ABCDEFGHIJKLMNOP/${stage.database.appUsername}`;
   }
 }
 class StubCache extends StubStore implements CacheEndpoint {

@@ -18,7 +18,6 @@ describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
     const secrets = Object.fromEntries(django.secrets.map((s: any) => [s.name, s.valueFrom]));
     expect(secrets).toEqual({
       SECRET_KEY: "${aws_secretsmanager_secret.web_secret-key_86D6D04B.arn}",
-      DB_PASSWORD: "${aws_db_instance.database_instance_D7FC2283.master_user_secret[0].secret_arn}:password::",
       REDIS_URL: "${aws_secretsmanager_secret.cache_url-secret_9F2448D4.arn}",
       GEMINI_API_KEY: "${aws_secretsmanager_secret.web_gemini-api-key_6622D830.arn}",
       QDRANT_API_KEY: "${aws_secretsmanager_secret.qdrant_api-key_54F9F446.arn}",
@@ -30,18 +29,39 @@ describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
     expect(decrypt.Resource).toEqual(["${aws_kms_key.secrets-key_83928A38.arn}"]);
   });
 
+  it("gives the master password to the migration task alone, and the app role's IAM login to the web task role", () => {
+    const migration = JSON.parse(resource(parsed, "aws_ecs_task_definition", "migration-task-definition").container_definitions)[0];
+    expect(migration.secrets).toContainEqual({
+      name: "DB_PASSWORD",
+      valueFrom: "${aws_db_instance.database_instance_D7FC2283.master_user_secret[0].secret_arn}:password::",
+    });
+    const masterSecret = "${aws_db_instance.database_instance_D7FC2283.master_user_secret[0].secret_arn}";
+    const readers = resources(parsed, "aws_iam_role_policy")
+      .filter(([, p]) => JSON.parse(p.policy).Statement.some((s: any) => [s.Resource].flat().includes(masterSecret)))
+      .map(([name]) => name);
+    expect(readers).toEqual([expect.stringMatching(/^web_migration-execution-policy_/)]);
+    const task = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_task-policy").policy);
+    expect(task.Statement.find((s: any) => s.Action === "rds-db:connect").Resource).toBe(
+      `arn:aws:rds-db:${stage.region}:\${data.aws_caller_identity.identity.account_id}:dbuser:\${aws_db_instance.database_instance_D7FC2283.resource_id}/${stage.database.appUsername}`,
+    );
+    expect(resource(parsed, "aws_db_instance", "database_instance").iam_database_authentication_enabled).toBe(true);
+  });
+
   it("points the app at the real database, Qdrant and domain", () => {
     const env = Object.fromEntries(django.environment.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({
       DB_HOST: "${aws_db_instance.database_instance_D7FC2283.address}",
       DB_PORT: "5432",
       DB_NAME: stage.database.databaseName,
-      DB_USER: stage.database.masterUsername,
+      DB_USER: stage.database.appUsername,
+      DB_IAM_AUTH: "True",
       QDRANT_HOST: `qdrant.${stage.namePrefix}.internal`,
       QDRANT_PORT: "6333",
       QDRANT_COLLECTION_NAME: stage.qdrant.collectionName,
       CSRF_TRUSTED_ORIGINS: expect.stringContaining(`https://${stage.domain.name}`),
     });
+    // The app never connects as the master user, in any stage (the schema also refuses appUsername = masterUsername).
+    expect(env.DB_USER).not.toBe(stage.database.masterUsername);
     expect(Object.fromEntries(nginx.environment.map((e: any) => [e.name, e.value]))).toEqual({
       APP_DOMAIN: stage.domain.name,
       VPC_CIDR: stage.network.vpcCidr,
