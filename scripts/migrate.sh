@@ -3,17 +3,26 @@
 # definition: the web image and settings, `python manage.py migrate --noinput`),
 # waits for it to stop, prints its log, and exits with the container's exit code.
 #
-# Usage: npm run migrate -- <stage>
+# Usage: npm run migrate -- <stage> [--before-apply]
 #
 # Reads the stage's Terraform outputs (cluster_name, migration_task_definition_arn,
 # migration_network_configuration) in cdktf.out/stacks/<stage> (or
 # $CDKTF_OUTDIR/stacks/<stage>), so run it after `terraform init` there, with AWS
 # credentials for the stage's account. Needs terraform, the AWS CLI v2 and node.
+#
+# --before-apply: the deploy runs the migrations before `terraform apply` changes the web
+# service, so new code never serves against the old schema, while the apply stays exactly
+# the reviewed plan. The image comes from the migration task definition in the stack's
+# cdk.tf.json (what that plan will deploy); the script registers a new revision of the
+# deployed migration task definition with that image (everything else as deployed) and runs
+# it. When the stage has no migration task definition yet (its first deploy), it says so and
+# exits 10: the caller migrates after the apply instead.
 set -euo pipefail
 
 stage="${1:-}"
-if [[ -z "$stage" ]]; then
-  echo "usage: npm run migrate -- <stage>" >&2
+mode="${2:-}"
+if [[ -z "$stage" || ( -n "$mode" && "$mode" != "--before-apply" ) || $# -gt 2 ]]; then
+  echo "usage: npm run migrate -- <stage> [--before-apply]" >&2
   exit 64
 fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,15 +44,47 @@ json() {
 outputs="$(terraform -chdir="$dir" output -json)"
 cluster="$(json "$outputs" cluster_name.value)"
 output_arn="$(json "$outputs" migration_task_definition_arn.value)"
-# Run the family's latest revision, not the output's: a deploy registers the new revision with
-# `terraform apply -target=<migration task definition>` first, and a targeted apply need not refresh outputs.
-# Old revisions stay registered (skip_destroy), so "latest" is the one just registered.
+# Run the family's latest revision, not the output's: --before-apply registers one before the
+# apply, and old revisions stay registered (skip_destroy), so "latest" is the newest.
 family="${output_arn##*:task-definition/}"
 family="${family%:*}"
-task_definition="$(aws ecs describe-task-definition --task-definition "$family" --query 'taskDefinition.taskDefinitionArn' --output text)"
 network="$(json "$outputs" migration_network_configuration.value)"
 AWS_REGION="${AWS_REGION:-$(json "$(cat "$dir/cdk.tf.json")" provider.aws.0.region)}"
 export AWS_REGION
+
+if [[ "$mode" == "--before-apply" ]]; then
+  # The image the reviewed configuration deploys: the migrate container of the task definition
+  # whose family is the deployed one.
+  image="$(node -e '
+    const [file, family] = process.argv.slice(1);
+    const defs = Object.values((JSON.parse(require("fs").readFileSync(file, "utf8")).resource || {}).aws_ecs_task_definition || {});
+    const def = defs.find((d) => d.family === family);
+    if (!def) { console.error(`migrate: no task definition of family ${family} in ${file}`); process.exit(3); }
+    const container = JSON.parse(def.container_definitions).find((c) => c.name === "migrate");
+    if (!container || typeof container.image !== "string" || container.image.includes("${")) {
+      console.error(`migrate: the ${family} task definition in ${file} has no literal migrate image`); process.exit(3);
+    }
+    process.stdout.write(container.image);
+  ' "$dir/cdk.tf.json" "$family")"
+  if ! deployed="$(aws ecs describe-task-definition --task-definition "$family" --output json 2>/dev/null)"; then
+    echo "migrate: stage $stage has no $family task definition yet (first deploy): migrate after the apply"
+    exit 10
+  fi
+  registration="$(node -e '
+    const [described, image] = process.argv.slice(1);
+    const def = JSON.parse(described).taskDefinition;
+    // What register-task-definition accepts of a described revision: drop the read-only fields.
+    for (const k of ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"]) delete def[k];
+    const container = def.containerDefinitions.find((c) => c.name === "migrate");
+    if (!container) { console.error("migrate: the deployed task definition has no migrate container"); process.exit(3); }
+    container.image = image;
+    process.stdout.write(JSON.stringify(def));
+  ' "$deployed" "$image")"
+  task_definition="$(aws ecs register-task-definition --cli-input-json "$registration" --query 'taskDefinition.taskDefinitionArn' --output text)"
+  echo "migrate: registered $task_definition with $image (before the service update)"
+else
+  task_definition="$(aws ecs describe-task-definition --task-definition "$family" --query 'taskDefinition.taskDefinitionArn' --output text)"
+fi
 
 echo "migrate: running $task_definition on $cluster ($AWS_REGION)"
 run="$(aws ecs run-task --cluster "$cluster" --task-definition "$task_definition" --launch-type FARGATE \

@@ -139,11 +139,23 @@ describe("deploy-stage.yml", () => {
     expect(deploy).toMatch(/- name: terraform init\n\s+id: init\n/);
   });
 
-  it("applies, migrates, waits for stable services, checks health", () => {
+  it("migrates with the plan's image before the apply updates the service, then waits for stable services and checks health", () => {
     const block = jobBlock(file, "deploy");
-    const order = ["apply -input=false", "npm run migrate --", "aws ecs wait services-stable", "curl --fail"];
+    const order = [
+      'npm run --silent migrate -- "$STAGE" --before-apply',
+      'apply -input=false -lock-timeout=10m plan.out',
+      "aws ecs wait services-stable",
+      "curl --fail",
+    ];
     const positions = order.map((step) => block.indexOf(step));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // The apply is the saved plan (nothing targeted, nothing re-planned).
+    expect(block).not.toMatch(/-target[= ]/);
+    expect(block.match(/terraform -chdir="\$STACK_DIR" apply /g)).toHaveLength(1);
+    // Only a stage's first deploy (no migration task definition yet: exit 10) migrates after its apply.
+    const after = block.slice(block.indexOf("apply -input=false"));
+    expect(after).toMatch(/- name: Migrate the database \(first deploy of the stage\)\n\s+if: steps\.migrate\.outputs\.after-apply == 'true'\n\s+run: npm run migrate -- "\$STAGE"/);
+    expect(block).toMatch(/if \[ "\$status" -eq 10 \]; then\n\s+echo "after-apply=true" >> "\$GITHUB_OUTPUT"/);
   });
 });
