@@ -138,6 +138,8 @@ const networkSchema = z.strictObject({
   vpcCidr: ipv4Cidr,
   /** Availability zones to spread over: 2 or 3. */
   azCount: z.union([z.literal(2), z.literal(3)], { error: "must be 2 or 3 availability zones" }),
+  /** Availability zone IDs (`euw1-az1`), one per azCount, in subnet order; default: the region's first azCount in config/regions.ts. */
+  azIds: z.array(text(/^[a-z]{2,5}\d-az\d{1,2}$/, 'an availability zone ID such as "euw1-az1"'), { error: "must be a list of availability zone IDs" }).optional(),
   /** "single": one NAT gateway shared by all AZs (cheaper); "perAz": one per AZ (survives an AZ outage). */
   natGateways: z.enum(["single", "perAz"], { error: 'must be "single" or "perAz"' }),
   /** Interface endpoints for ECR, CloudWatch Logs, Secrets Manager, SSM (keeps that traffic off the NAT). */

@@ -7,12 +7,15 @@
  *
  * Subnet ranges are carved from the VPC range at synthesis time (each tier gets
  * four /(n+4) slots: public 0-3, private 4-7, isolated 8-11), so they are plain
- * values in the plan.
+ * values in the plan. Zones are given by ID, in a fixed order (config/zones.ts), so
+ * no zone's change of state and no new zone moves a subnet, and there is no
+ * wrap-around: a zone per index, each listed once.
  *
  * @example
  * const network = new Network(this, "network", {
  *   namePrefix: "faq-prod", region: "eu-west-1", accountId: identity.accountId,
- *   vpcCidr: "10.30.0.0/16", azCount: 3, natGateways: "perAz", interfaceEndpoints: true,
+ *   vpcCidr: "10.30.0.0/16", availabilityZoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+ *   natGateways: "perAz", interfaceEndpoints: true,
  *   logRetentionDays: 365, logsKmsKeyArn: logsKey.key.arn,
  * });
  * new DbSubnetGroup(this, "db", { subnetIds: network.isolatedSubnets.map((s) => s.id) });
@@ -20,7 +23,6 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -50,8 +52,11 @@ export interface NetworkProps {
   readonly accountId: string;
   /** VPC range, /16 to /24. */
   readonly vpcCidr: string;
-  /** Availability zones used, 2 or 3. */
-  readonly azCount: number;
+  /**
+   * Availability zone IDs (`euw1-az1`), 2 to 4, in subnet order: subnet i of every tier goes to zone i.
+   * IDs, not names: they are the same zones in every account and do not shift when a zone changes state.
+   */
+  readonly availabilityZoneIds: readonly string[];
   /** One NAT gateway for all AZs, or one per AZ. */
   readonly natGateways: "single" | "perAz";
   /** Create interface endpoints (INTERFACE_ENDPOINT_SERVICES) in the private subnets. */
@@ -94,17 +99,16 @@ export class Network extends Construct {
     if (!vpcNetwork || vpcNetwork.prefixLength < 16 || vpcNetwork.prefixLength > 24) {
       throw new Error(`Network ${id}: vpcCidr must be an IPv4 CIDR from /16 to /24, got "${props.vpcCidr}"`);
     }
-    if (props.azCount < 2 || props.azCount > 4) {
-      throw new Error(`Network ${id}: azCount must be 2 to 4, got ${props.azCount}`);
+    const azCount = props.availabilityZoneIds.length;
+    if (azCount < 2 || azCount > 4) {
+      throw new Error(`Network ${id}: availabilityZoneIds must list 2 to 4 zones, got ${azCount}`);
     }
+    const repeated = props.availabilityZoneIds.find((z, i) => props.availabilityZoneIds.indexOf(z) !== i);
+    if (repeated !== undefined) throw new Error(`Network ${id}: availabilityZoneIds lists "${repeated}" twice`);
     const prefix = props.namePrefix;
     const name = (n: string) => ({ Name: `${prefix}-${n}` });
 
-    const zones = new DataAwsAvailabilityZones(this, "zones", {
-      state: "available",
-      filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-    });
-    const azs = Array.from({ length: props.azCount }, (_, i) => Fn.element(zones.names, i));
+    const azs = [...props.availabilityZoneIds];
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.vpcCidr,
@@ -127,7 +131,7 @@ export class Network extends Construct {
     const subnet = (tier: string, index: number, slot: number, extra: Partial<ConstructorParameters<typeof Subnet>[2]> = {}) =>
       new Subnet(this, `${tier}-${index}`, {
         vpcId: this.vpc.id,
-        availabilityZone: azs[index],
+        availabilityZoneId: azs[index],
         cidrBlock: cidrSubnet(props.vpcCidr, 4, slot * 4 + index),
         mapPublicIpOnLaunch: false,
         tags: { ...name(`${tier}-${index + 1}`), Tier: tier },
@@ -157,7 +161,7 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: s.id, routeTableId: publicRoutes.id });
     });
 
-    const natCount = props.natGateways === "perAz" ? props.azCount : 1;
+    const natCount = props.natGateways === "perAz" ? azCount : 1;
     this.natGateways = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `nat-${i}-ip`, { domain: "vpc", tags: name(`nat-${i + 1}`) });
       return new NatGateway(this, `nat-${i}`, {

@@ -11,6 +11,7 @@ import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import type { Stage } from "../config/load";
+import { zoneIdsOf } from "../config/zones";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { AppLogAlarms } from "../constructs/app-log-alarms";
 import { CostBudget } from "../constructs/cost-budget";
@@ -137,7 +138,7 @@ export class StageStack extends TerraformStack {
       region: stage.region,
       accountId,
       vpcCidr: stage.network.vpcCidr,
-      azCount: stage.network.azCount,
+      availabilityZoneIds: zoneIdsOf(stage.region, stage.network),
       natGateways: stage.network.natGateways,
       interfaceEndpoints: stage.network.interfaceEndpoints,
       ipv6: stage.edge.ipv6,

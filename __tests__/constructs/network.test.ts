@@ -1,6 +1,8 @@
 import { Testing, TerraformStack } from "cdktf";
 import { cidrSubnet, parseIpv4Cidr } from "../../config/cidr";
 import { INTERFACE_ENDPOINT_SERVICES, Network } from "../../constructs/network";
+import { regionInfo } from "../../config/regions";
+import { zoneIdsOf } from "../../config/zones";
 import { resources, synthStage, type Synth, STAGE_NAMES, validStages, testApp } from "../helpers/stages";
 
 function subnetsOfTier(synth: Synth, tier: string) {
@@ -18,14 +20,17 @@ describe.each(STAGE_NAMES)("network of %s", (stageName) => {
   const { parsed } = synthStage(stageName);
   const azCount = stage.network.azCount;
 
-  it("has one subnet per configured AZ in each tier, each in a different AZ", () => {
+  it("has one subnet per configured AZ in each tier, by zone ID in a fixed order, each in a different zone", () => {
+    const zoneIds = zoneIdsOf(stage.region, stage.network);
+    expect(zoneIds).toEqual(stage.network.azIds ?? regionInfo(stage.region)!.azIds.slice(0, azCount));
     for (const tier of ["public", "private", "isolated"]) {
       const subnets = subnetsOfTier(parsed, tier);
       expect(subnets).toHaveLength(azCount);
-      const azs = subnets.map(([, s]) => s.availability_zone);
-      expect(new Set(azs).size).toBe(azCount);
-      azs.forEach((az) => expect(az).toMatch(/^\$\{element\(data\.aws_availability_zones\.[^.]+\.names, [0-9]\)\}$/));
+      expect(subnets.map(([, s]) => s.availability_zone_id)).toEqual(zoneIds);
+      subnets.forEach(([, s]) => expect(s.availability_zone).toBeUndefined());
     }
+    // No zone lookup left whose answer could change between plans.
+    expect(parsed.data?.aws_availability_zones).toBeUndefined();
   });
 
   it("derives non-overlapping subnet ranges from the VPC range", () => {
@@ -94,7 +99,7 @@ describe("Network construct", () => {
     let network: Network | undefined;
     Testing.synthScope((scope) => {
       network = new Network(scope, "net", {
-        namePrefix: "t", region: "eu-west-1", accountId: "123456789012", vpcCidr: "10.0.0.0/20", azCount: 3,
+        namePrefix: "t", region: "eu-west-1", accountId: "123456789012", vpcCidr: "10.0.0.0/20", availabilityZoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
         natGateways: "single", interfaceEndpoints: false, logRetentionDays: 7, logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/x",
       });
     });
@@ -104,13 +109,15 @@ describe("Network construct", () => {
     expect(network!.natGateways).toHaveLength(1);
   });
 
-  it("fails when azCount or vpcCidr is out of range, naming the prop and value", () => {
-    const make = (vpcCidr: string, azCount: number) => () =>
+  it("fails when the zones or vpcCidr are out of range, naming the prop and value", () => {
+    const make = (vpcCidr: string, azCount: number, availabilityZoneIds = ["euw1-az1", "euw1-az2", "euw1-az3", "euw1-az4", "euw1-az5"].slice(0, azCount)) => () =>
       new Network(new TerraformStack(testApp(), "s"), "net", {
-        namePrefix: "t", region: "eu-west-1", accountId: "1", vpcCidr, azCount, natGateways: "single",
+        namePrefix: "t", region: "eu-west-1", accountId: "1", vpcCidr, availabilityZoneIds, natGateways: "single",
         interfaceEndpoints: false, logRetentionDays: 7, logsKmsKeyArn: "k",
       });
     expect(make("10.0.0.0/28", 2)).toThrow('vpcCidr must be an IPv4 CIDR from /16 to /24, got "10.0.0.0/28"');
-    expect(make("10.0.0.0/16", 1)).toThrow("azCount must be 2 to 4, got 1");
+    expect(make("10.0.0.0/16", 1)).toThrow("availabilityZoneIds must list 2 to 4 zones, got 1");
+    expect(make("10.0.0.0/16", 5)).toThrow("availabilityZoneIds must list 2 to 4 zones, got 5");
+    expect(make("10.0.0.0/16", 2, ["euw1-az1", "euw1-az1"])).toThrow('availabilityZoneIds lists "euw1-az1" twice');
   });
 });

@@ -12,6 +12,7 @@ import {
   renderReport,
   STATEFUL_RESOURCE_TYPES,
   strictViolations,
+  subnetZoneMoves,
   summarizePlan,
   type TerraformPlan,
 } from "../../scripts/plan-report/report";
@@ -243,6 +244,27 @@ describe("changes the fixtures do not show", () => {
     const report = renderReport(summary);
     expect(report).toContain("`aws_s3_bucket.b`: removed from state, not destroyed");
     expect(report).toContain('`aws_sns_topic.t`: actions ["new-action"]');
+  });
+
+  it("warns when subnets would move to another availability zone, and only then", () => {
+    const move = (address: string, path: string) =>
+      entry(address, ["delete", "create"], { action_reason: "replace_because_cannot_update", change: { actions: ["delete", "create"], replace_paths: [[path]] } });
+    const summary = summarizePlan(
+      parsePlan(
+        plan([
+          move("aws_subnet.network_isolated-0_1", "availability_zone"),
+          move("aws_subnet.network_isolated-1_2", "availability_zone_id"),
+          move("aws_subnet.network_public-0_3", "cidr_block"),
+        ]),
+        "p",
+      ),
+    );
+    expect(subnetZoneMoves(summary).map((c) => c.address)).toEqual(["aws_subnet.network_isolated-0_1", "aws_subnet.network_isolated-1_2"]);
+    const report = renderReport(summary);
+    expect(report).toContain("**2 subnets would move to another availability zone**");
+    expect(report).toContain("> - `aws_subnet.network_isolated-1_2` (`availability_zone_id`)");
+    expect(report).not.toContain("> - `aws_subnet.network_public-0_3`");
+    expect(renderReport(summaryOf("network-replace.json"))).not.toContain("would move to another availability zone");
   });
 
   it("reads an empty plan (Terraform omits resource_changes when there are no resources)", () => {

@@ -8,11 +8,13 @@ import { namePrefixNotReserved } from "./name-prefix";
 import { alarmsHaveASubscriber, dailyBudgetThresholdsUnique, restoreDrillMatchesSnapshots } from "./operations";
 import { certificateInStageRegion, regionHasTheZones, regionIsKnown, stateRegionIsKnown } from "./region";
 import type { StageCheck } from "./types";
+import { zoneIdsBelongToRegion } from "./zones";
 
 export const STAGE_CHECKS: readonly StageCheck[] = [
   regionIsKnown,
   stateRegionIsKnown,
   regionHasTheZones,
+  zoneIdsBelongToRegion,
   certificateInStageRegion,
   namePrefixNotReserved,
   databaseInstanceClassIsKnown,

@@ -336,6 +336,13 @@ function reason(change: ClassifiedChange): string {
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Renders the Markdown report. */
+/** Subnets the plan replaces because their availability zone (name or ID) changes. */
+export function subnetZoneMoves(summary: PlanSummary): readonly ClassifiedChange[] {
+  return summary.destructive.filter(
+    (c) => c.type === "aws_subnet" && c.kind === "replace" && c.replacePaths.some((p) => /^availability_zone(_id)?$/.test(p)),
+  );
+}
+
 export function renderReport(summary: PlanSummary, options: ReportOptions = {}): string {
   const lines: string[] = [];
   const { totals } = summary;
@@ -384,6 +391,19 @@ export function renderReport(summary: PlanSummary, options: ReportOptions = {}):
           "with `allow_destroy`.",
       );
     }
+    lines.push("");
+  }
+
+  const zoneMoves = subnetZoneMoves(summary);
+  if (zoneMoves.length > 0) {
+    lines.push("> [!WARNING]");
+    lines.push(
+      `> **${plural(zoneMoves.length, "subnet")} would move to another availability zone** (replaced, forced by its zone). ` +
+        "The database and cache subnet groups use these subnets, and RDS or ElastiCache cannot leave a subnet that holds a node: " +
+        "if this is an existing stage, name the zones its subnets are in with `network.azIds` (docs/CONFIG.md) instead.",
+    );
+    lines.push(">");
+    for (const c of zoneMoves) lines.push(`> - ${code(c.address)} (${c.replacePaths.map(code).join(", ")})`);
     lines.push("");
   }
 
