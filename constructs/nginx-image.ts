@@ -22,13 +22,12 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
-import { DataAwsEcrAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecr-authorization-token";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
+import { EphemeralEcrToken } from "./ephemeral-ecr-token";
 
 export interface NginxImageProps {
   /** ECR repository name. */
@@ -153,10 +152,10 @@ export class NginxImage extends Construct {
       }),
     });
 
-    const token = new DataAwsEcrAuthorizationToken(this, "registry-token", { registryId: this.repository.registryId });
-    const registry = Fn.replace(token.proxyEndpoint, "https://", "");
+    // Ephemeral: the push credentials are in neither state nor the saved plan.
+    const token = new EphemeralEcrToken(this, "registry-token");
     new DockerProvider(this, "docker", {
-      registryAuth: [{ address: registry, username: token.userName, password: token.password }],
+      registryAuth: [{ address: token.registry, username: token.userName, password: token.password }],
     });
 
     const name = `${this.repository.repositoryUrl}:${this.tag}`;

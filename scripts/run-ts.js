@@ -17,7 +17,8 @@ const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const outDir = path.join(root, "dist");
-const SOURCE_DIRS = ["config", "constructs", "stacks", "checks", "scripts"];
+// __tests__/helpers: the load test renders nginx with the same code as the nginx tests.
+const SOURCE_DIRS = ["config", "constructs", "stacks", "checks", "scripts", "__tests__/helpers"];
 const SOURCE_FILES = ["main.ts"];
 
 function sources() {

@@ -111,7 +111,7 @@ describe("config mistakes", () => {
     const text = refused(
       (r) => {
         r.staging.web.cpu = 300; // field error in web
-        r.staging.web.minTasks = 3; // web.minTasks > web.maxTasks (2): cross-field, same section
+        r.staging.web.minTasks = 4; // web.minTasks > web.maxTasks (3): cross-field, same section
         r.staging.network.azCount = 7; // field error in network
         r.staging.namePrefix = r.production.namePrefix; // cross-stage, on a stage with field errors
         r.staging.network.vpcCidr = r.production.network.vpcCidr; // cross-stage, in the section with a field error
@@ -120,7 +120,7 @@ describe("config mistakes", () => {
       },
       [
         "staging.web.cpu: 300 is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192 or 16384 units)",
-        "staging.web.minTasks: 3 must not exceed web.maxTasks (2)",
+        "staging.web.minTasks: 4 must not exceed web.maxTasks (3)",
         "staging.network.azCount: 7 must be 2 or 3 availability zones",
         'production.namePrefix: "faq-prod" is already used by stage staging; every stage needs its own',
         'production.network.vpcCidr: "10.30.0.0/16" overlaps staging.network.vpcCidr ("10.30.0.0/16")',

@@ -79,12 +79,14 @@ describe("NginxImage", () => {
     expect(resource(synthImage({ projectRoot: root }).parsed, "docker_image").name).not.toBe(resource(parsed, "docker_image").name);
   });
 
-  it("authenticates the Docker provider with an ECR authorization token", () => {
+  it("authenticates the Docker provider with an ephemeral ECR authorization token (in neither state nor plan)", () => {
     const { root } = tempProject();
     const { parsed } = synthImage({ projectRoot: root });
     const [auth] = parsed.provider.docker[0].registry_auth;
-    expect(auth.username).toMatch(/^\$\{data\.aws_ecr_authorization_token\.[^.]+\.user_name\}$/);
-    expect(auth.password).toMatch(/^\$\{data\.aws_ecr_authorization_token\.[^.]+\.password\}$/);
+    expect(auth.username).toMatch(/^\$\{ephemeral\.aws_ecr_authorization_token\.[^.]+\.user_name\}$/);
+    expect(auth.password).toMatch(/^\$\{ephemeral\.aws_ecr_authorization_token\.[^.]+\.password\}$/);
+    expect(Object.keys(parsed.ephemeral.aws_ecr_authorization_token)).toHaveLength(1);
+    expect(parsed.data?.aws_ecr_authorization_token).toBeUndefined();
     expect(auth.address).toMatch(/proxy_endpoint/);
     expect(parsed.terraform.required_providers.docker.source).toMatch(/docker$/);
   });

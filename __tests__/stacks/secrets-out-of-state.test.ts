@@ -122,6 +122,15 @@ describe.each(STAGE_NAMES)("stage %s: secrets out of state", (stageName) => {
     expect(used.size).toBeGreaterThanOrEqual(2);
   });
 
+  it("logs the Docker provider in to ECR with an ephemeral token, not a data source Terraform keeps", () => {
+    const auth = (parsed as any).provider.docker[0].registry_auth[0];
+    const name = /^\$\{ephemeral\.aws_ecr_authorization_token\.([^.]+)\.password\}$/.exec(auth.password)?.[1];
+    expect(name).toBeDefined();
+    expect(auth.username).toBe(`\${ephemeral.aws_ecr_authorization_token.${name}.user_name}`);
+    expect((parsed as any).ephemeral.aws_ecr_authorization_token[name!]).toEqual({});
+    expect(parsed.data?.aws_ecr_authorization_token).toBeUndefined();
+  });
+
   it("requires Terraform >= 1.11 (write-only arguments)", () => {
     expect(parsed.terraform.required_version).toBe(">= 1.11.0");
   });
