@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { parseIpv4Cidr } from "./cidr";
+import { DEFAULT_GEMINI_MODEL, DEFAULT_RAG_SIMILARITY_THRESHOLD, GEMINI_MODELS } from "./gemini-models";
 import { compareVersions, MIN_QDRANT_VERSION } from "./qdrant-version";
 import { capacityPlan, ROLLING_DEPLOY_FACTOR, SIDECAR_MEMORY_MIB } from "./capacity";
 import { fargateSizeProblem, postgresMaxConnections } from "./sizing";
@@ -320,13 +321,16 @@ const webSchema = z.strictObject({
   ragLocalEmbeddingModel: z.string().min(1, { error: "must not be empty" }),
   /** RAG_VECTOR_DIMENSION: must match the embedding model and the Qdrant collection. */
   ragVectorDimension: int(1, 65536),
-  /** RAG_SIMILARITY_THRESHOLD, 0-1. */
+  /** RAG_SIMILARITY_THRESHOLD, 0-1. @default 0.5 (the application's own default) */
   ragSimilarityThreshold: z
     .number({ error: "must be a number" })
     .min(0, { error: "must be at least 0" })
-    .max(1, { error: "must be at most 1" }),
-  /** GEMINI_MODEL. */
-  geminiModel: z.string().min(1, { error: "must not be empty" }),
+    .max(1, { error: "must be at most 1" })
+    .default(DEFAULT_RAG_SIMILARITY_THRESHOLD),
+  /** GEMINI_MODEL: one of config/gemini-models.ts (models the provider has not retired). @default "gemini-2.5-flash" */
+  geminiModel: z
+    .enum(GEMINI_MODELS, { error: `is not a current Gemini model (one of ${GEMINI_MODELS.join(", ")}; see config/gemini-models.ts)` })
+    .default(DEFAULT_GEMINI_MODEL),
   /** CACHE_TTL. */
   cacheTtlSeconds: int(0, 31_536_000),
   /** nginx images kept in ECR by the lifecycle policy. */

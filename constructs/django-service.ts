@@ -9,7 +9,7 @@
  *
  * @example
  * const web = new DjangoService(this, "web", {
- *   namePrefix: stage.namePrefix, region: stage.region, web: stage.web, appImage: stage.appImage,
+ *   namePrefix: stage.namePrefix, region: stage.region, accountId, web: stage.web, appImage: stage.appImage,
  *   nginxImageUri: nginxImage.imageUri, nginxRepositoryArn: nginxImage.repository.arn,
  *   domainName: stage.domain.name, vpcId: network.vpc.id, vpcCidr: stage.network.vpcCidr,
  *   subnetIds: network.privateSubnets.map((s) => s.id), cluster, logsKmsKeyArn: logsKey.key.arn,
@@ -44,6 +44,9 @@ import { secretReadStatements } from "./iam-statements";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 import { EphemeralRandomPassword } from "./ephemeral-random-password";
 import { APP_ROLE_BOOTSTRAP } from "./database/app-role";
+import { EncryptionKey } from "./encryption-key";
+import { PrivateBucket } from "./private-bucket";
+import { containerEnvironment, databaseUrl, type ContractValue } from "../config/app-contract";
 
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
@@ -85,6 +88,11 @@ export interface QdrantEndpoint extends AdmitsClients {
   readonly grpcPort: number;
   /** Secret whose whole value is the API key. */
   readonly apiKeySecretArn: string;
+  /**
+   * Qdrant serves TLS on httpPort (VECTOR_DB_URL's scheme is then https).
+   * @default false
+   */
+  readonly tls?: boolean;
 }
 
 /** Options of `attachTargetGroup` (the cross-branch HttpsLoadBalancer contract). */
@@ -107,8 +115,10 @@ export interface TargetGroupAttachable {
 export interface DjangoServiceProps {
   /** Prefix of resource names. */
   readonly namePrefix: string;
-  /** Region of the stage (awslogs driver). */
+  /** Region of the stage (awslogs driver, AWS_S3_REGION_NAME). */
   readonly region: string;
+  /** Account ID: the media bucket's name and its key's policy. */
+  readonly accountId: string;
   /** The stage's web settings: sizing, Gunicorn, health check, scaling, application settings. */
   readonly web: WebSettings;
   /** The application image (an ECR repository URI and an immutable tag). */
@@ -181,6 +191,10 @@ export const GUNICORN_PORT = 8000;
 export const NGINX_STATIC_PATH = "/srv/static";
 /** The nginx unprivileged image's user. */
 export const NGINX_USER = "101:101";
+/** Hugging Face's cache (the local embedding model) on the app's writable /tmp volume; an image that bakes the model in sets HF_HUB_OFFLINE itself. */
+export const HF_HOME = "/tmp/huggingface";
+/** SECURE_HSTS_SECONDS: one year. */
+export const HSTS_SECONDS = 31_536_000;
 /** Container names. */
 export const CONTAINERS = { app: "django", nginx: "nginx", staticFiles: "static-files", migrate: "migrate" } as const;
 
@@ -192,8 +206,6 @@ export function ecrRepositoryArn(repositoryUri: string): string | undefined {
   return `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[4]}`;
 }
 
-type KeyValue = { name: string; value: string };
-type SecretRef = { name: string; valueFrom: string };
 
 export class DjangoService extends Construct {
   /** Security group of the tasks (the load balancer, database, Redis and Qdrant admit it). */
@@ -232,7 +244,11 @@ export class DjangoService extends Construct {
   public readonly gunicornWorkers: number;
   /** The secret ARNs the web execution role may read, by environment variable name (no database password). */
   public readonly secretArns: Readonly<Record<string, string>>;
-  /** The secret ARNs the migration's execution role may read: secretArns plus DB_PASSWORD (the master secret). */
+  /** KMS key of the media bucket. */
+  public readonly mediaKey: EncryptionKey;
+  /** Private bucket of media uploads (django-storages' AWS_STORAGE_BUCKET_NAME); only the task role may use it. */
+  public readonly mediaBucket: PrivateBucket;
+  /** The secret ARNs the migration's execution role may read: SECRET_KEY and DB_PASSWORD (the master secret). */
   public readonly migrationSecretArns: Readonly<Record<string, string>>;
   /** Execution role of the migration task: the only one that may read the master secret. */
   public readonly migrationExecutionRole: IamRole;
@@ -300,51 +316,83 @@ export class DjangoService extends Construct {
       GEMINI_API_KEY: this.geminiApiKeySecret.arn,
       QDRANT_API_KEY: props.qdrant.apiKeySecretArn,
     };
-    this.migrationSecretArns = { ...this.secretArns, DB_PASSWORD: props.database.masterUserSecretArn };
-    const secretRefs = (arns: Readonly<Record<string, string>>): SecretRef[] =>
-      Object.entries(arns).map(([name, arn]) => ({
-        name,
-        // ECS reads one JSON key of a secret with <arn>:<json-key>:<version-stage>:<version-id>.
-        valueFrom: name === "DB_PASSWORD" ? `${arn}:password::` : arn,
-      }));
-    const secrets = secretRefs(this.secretArns);
+    this.migrationSecretArns = { SECRET_KEY: this.secretKeySecret.arn, DB_PASSWORD: props.database.masterUserSecretArn };
 
-    // --- the application's settings contract (plain values only) ---
-    const environment: KeyValue[] = [
-      ["DJANGO_SETTINGS_MODULE", web.djangoSettingsModule],
-      ["DJANGO_ENV", "production"],
-      ["DEBUG", "False"],
-      ["ALLOWED_HOSTS", hosts.join(",")],
-      ["CSRF_TRUSTED_ORIGINS", hosts.map((h) => `https://${h}`).join(",")],
-      ["SECURE_SSL_REDIRECT", "True"],
-      ["DB_HOST", props.database.address],
-      ["DB_PORT", String(props.database.port)],
-      ["DB_NAME", props.database.databaseName],
-      ["QDRANT_HOST", props.qdrant.host],
-      ["QDRANT_PORT", String(props.qdrant.httpPort)],
-      ["QDRANT_COLLECTION_NAME", props.qdrantCollectionName],
-      ["RAG_EMBEDDING_TYPE", web.ragEmbeddingType],
-      ["RAG_LOCAL_EMBEDDING_MODEL", web.ragLocalEmbeddingModel],
-      ["RAG_VECTOR_DIMENSION", String(web.ragVectorDimension)],
-      ["RAG_SIMILARITY_THRESHOLD", String(web.ragSimilarityThreshold)],
-      ["GEMINI_MODEL", web.geminiModel],
-      ["CACHE_TTL", String(web.cacheTtlSeconds)],
-      ["WEB_CONCURRENCY", String(this.gunicornWorkers)],
-      // The limits the WAF cannot express, enforced by the app in Redis (docs/operations.md).
-      ...Object.entries(appRateLimitEnvironment(web.appRateLimits)),
-    ].map(([name, value]) => ({ name, value }));
+    // --- media: a private, encrypted bucket only the web task role may use ---
+    this.mediaKey = new EncryptionKey(this, "media-key", {
+      alias: `${prefix}-media`,
+      description: `Media uploads of ${prefix}`,
+      accountId: props.accountId,
+      region: props.region,
+      preventDestroy,
+    });
+    this.mediaBucket = new PrivateBucket(this, "media", {
+      bucketName: `${prefix}-media-${props.accountId}`,
+      kmsKeyArn: this.mediaKey.key.arn,
+      preventDestroy,
+    });
+
+    // --- the application's environment contract (config/app-contract.ts) ---
+    const database = props.database;
+    const secretKey = { secretArn: this.secretKeySecret.arn };
+    const plain = (value: string | number) => ({ value: String(value) });
+    const qdrantUrl = `${props.qdrant.tls ? "https" : "http"}://${props.qdrant.host}:${props.qdrant.httpPort}`;
+    const shared: Record<string, ContractValue> = {
+      DB_HOST: plain(database.address),
+      DB_PORT: plain(database.port),
+      DB_NAME: plain(database.databaseName),
+      DJANGO_SETTINGS_MODULE: plain(web.djangoSettingsModule),
+      DJANGO_ENV: plain("production"),
+      SECRET_KEY: secretKey,
+      DEBUG: plain("False"),
+      ALLOWED_HOSTS: plain(hosts.join(",")),
+      STATIC_ROOT: plain(web.staticRoot),
+    };
     // The web containers: the app role with IAM authentication (docs/data-tier.md, "Database identities").
-    const appEnvironment: KeyValue[] = [
-      ...environment,
-      { name: "DB_USER", value: props.database.appUsername },
-      { name: "DB_IAM_AUTH", value: "True" },
-    ];
+    const appUser = {
+      DB_USER: plain(database.appUsername),
+      DB_IAM_AUTH: plain("True"),
+      DATABASE_URL: plain(databaseUrl(database.appUsername, database.address, database.port, database.databaseName)),
+    };
+    const webValues: Record<string, ContractValue> = {
+      ...shared,
+      ...appUser,
+      GEMINI_API_KEY: { secretArn: this.geminiApiKeySecret.arn },
+      GEMINI_MODEL: plain(web.geminiModel),
+      RAG_EMBEDDING_TYPE: plain(web.ragEmbeddingType),
+      RAG_LOCAL_EMBEDDING_MODEL: plain(web.ragLocalEmbeddingModel),
+      RAG_VECTOR_DIMENSION: plain(web.ragVectorDimension),
+      RAG_SIMILARITY_THRESHOLD: plain(web.ragSimilarityThreshold),
+      HF_HOME: plain(HF_HOME),
+      VECTOR_DB_URL: plain(qdrantUrl),
+      QDRANT_HOST: plain(props.qdrant.host),
+      QDRANT_PORT: plain(props.qdrant.httpPort),
+      QDRANT_COLLECTION_NAME: plain(props.qdrantCollectionName),
+      QDRANT_API_KEY: { secretArn: props.qdrant.apiKeySecretArn },
+      REDIS_URL: { secretArn: props.cache.urlSecretArn },
+      CACHE_TTL: plain(web.cacheTtlSeconds),
+      CSRF_TRUSTED_ORIGINS: plain(hosts.map((h) => `https://${h}`).join(",")),
+      SECURE_SSL_REDIRECT: plain("True"),
+      SECURE_HSTS_SECONDS: plain(HSTS_SECONDS),
+      AWS_STORAGE_BUCKET_NAME: { value: this.mediaBucket.bucket.bucket },
+      AWS_S3_REGION_NAME: plain(props.region),
+      WEB_CONCURRENCY: plain(this.gunicornWorkers),
+    };
+    const appEnv = containerEnvironment(
+      "django",
+      webValues,
+      // The limits the WAF cannot express, enforced by the app in Redis (docs/operations.md).
+      appRateLimitEnvironment(web.appRateLimits),
+    );
+    const staticFilesEnv = containerEnvironment("static-files", { ...shared, ...appUser });
     // The migration: the master user with its password, creating the app role before it migrates.
-    const migrateEnvironment: KeyValue[] = [
-      ...environment,
-      { name: "DB_USER", value: props.database.masterUsername },
-      { name: "DB_APP_USER", value: props.database.appUsername },
-    ];
+    const migrateEnv = containerEnvironment("migration", {
+      ...shared,
+      DB_USER: plain(database.masterUsername),
+      DB_APP_USER: plain(database.appUsername),
+      DB_PASSWORD: { secretArn: database.masterUserSecretArn, jsonKey: "password" },
+      DATABASE_URL: plain(databaseUrl(database.masterUsername, database.address, database.port, database.databaseName)),
+    });
 
     // --- log groups, one per container ---
     const logGroup = (container: string) =>
@@ -431,7 +479,7 @@ export class DjangoService extends Construct {
 
     this.taskRole = new IamRole(this, "task-role", {
       name: `${prefix}-web-task`,
-      description: "The web application: log in to PostgreSQL as the app role (IAM), and ECS Exec's channel",
+      description: "The web application: log in to PostgreSQL as the app role (IAM), its media bucket, and ECS Exec's channel",
       assumeRolePolicy: assumedByEcsTasks,
     });
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html (IAM permissions; logging; KMS)
@@ -449,6 +497,14 @@ export class DjangoService extends Construct {
             Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
             Resource: "*",
           },
+          {
+            Sid: "MediaObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            Resource: `${this.mediaBucket.bucket.arn}/*`,
+          },
+          { Sid: "MediaList", Effect: "Allow", Action: "s3:ListBucket", Resource: this.mediaBucket.bucket.arn },
+          { Sid: "MediaKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.mediaKey.key.arn },
           { Sid: "ExecChannelKey", Effect: "Allow", Action: "kms:Decrypt", Resource: props.logsKmsKeyArn },
           { Sid: "ExecSessionLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
           {
@@ -505,8 +561,8 @@ export class DjangoService extends Construct {
         "--error-logfile",
         "-",
       ],
-      environment: appEnvironment,
-      secrets,
+      environment: appEnv.environment,
+      secrets: appEnv.secrets,
       // No port mappings: Gunicorn listens on loopback only; nginx reaches it inside the task's network namespace.
       mountPoints: [
         { sourceVolume: "app-tmp", containerPath: "/tmp", readOnly: false },
@@ -533,8 +589,8 @@ export class DjangoService extends Construct {
       user: web.containerUser,
       readonlyRootFilesystem: true,
       command: ["python", "manage.py", "collectstatic", "--noinput"],
-      environment: appEnvironment,
-      secrets,
+      environment: staticFilesEnv.environment,
+      secrets: staticFilesEnv.secrets,
       mountPoints: [
         { sourceVolume: "static", containerPath: web.staticRoot, readOnly: false },
         { sourceVolume: "static-files-tmp", containerPath: "/tmp", readOnly: false },
@@ -602,8 +658,8 @@ export class DjangoService extends Construct {
       readonlyRootFilesystem: true,
       // Creates (or re-grants) the app role, then execs `python manage.py migrate --noinput`.
       command: ["python", "-c", APP_ROLE_BOOTSTRAP],
-      environment: migrateEnvironment,
-      secrets: secretRefs(this.migrationSecretArns),
+      environment: migrateEnv.environment,
+      secrets: migrateEnv.secrets,
       mountPoints: [{ sourceVolume: "migrate-tmp", containerPath: "/tmp", readOnly: false }],
       linuxParameters: { capabilities: DROP_ALL_CAPABILITIES },
       stopTimeout: web.stopTimeoutSeconds,

@@ -239,6 +239,7 @@ export class StageStack extends TerraformStack {
       namePrefix: stage.namePrefix,
       deploymentAlarmNames: DEPLOYMENT_ALARM_KEYS.map((key) => alarmName(stage.namePrefix, key)),
       region: stage.region,
+      accountId,
       web: stage.web,
       appImage: stage.appImage,
       nginxImageUri: this.nginxImage.imageUri,

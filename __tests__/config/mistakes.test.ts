@@ -199,7 +199,7 @@ describe("npm run synth with config mistakes (the real process)", () => {
           .readFileSync(file, "utf8")
           .replace('nodeType: "cache.m7g.large"', 'nodeType: "cache.m7g.lrage"')
           .replace("budgetAlertThresholdsPercent: [80, 100],", "budgetAlertThresholdsPercent: [80, 80],")
-          .replace('geminiModel: "gemini-1.5-flash"', 'geminiModel: "AIzaSyD4f7Qk2Lm9Xw3Rt6Yp1Zs8Nv5Bc0Hj2Ke"'),
+          .replace('geminiModel: "gemini-2.5-flash"', 'geminiModel: "AIzaSyD4f7Qk2Lm9Xw3Rt6Yp1Zs8Nv5Bc0Hj2Ke"'),
       );
       const run = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
       expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: "" });

@@ -6,21 +6,9 @@ import { capacityPlan } from "../../config/capacity";
 import { gunicornWorkersFor } from "../../config/sizing";
 import { resource, resources, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
 import { ARNS, containersOf, webFixtureOf } from "../helpers/web-fixture";
+import { contractFor } from "../../config/app-contract";
+import { appRateLimitEnvironment } from "../../config/operations";
 
-/** The settings contract of the application (issue 5): plain values. */
-const PLAIN_SETTINGS = [
-  "DJANGO_SETTINGS_MODULE", "DJANGO_ENV", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
-  "DB_HOST", "DB_PORT", "DB_NAME", "QDRANT_HOST", "QDRANT_PORT", "QDRANT_COLLECTION_NAME",
-  "RAG_EMBEDDING_TYPE", "RAG_LOCAL_EMBEDDING_MODEL", "RAG_VECTOR_DIMENSION", "RAG_SIMILARITY_THRESHOLD",
-  "GEMINI_MODEL", "CACHE_TTL", "WEB_CONCURRENCY",
-  "RATE_LIMIT_QUERIES_PER_SESSION_PER_MINUTE", "RATE_LIMIT_QUERIES_PER_IP_PER_DAY", "RATE_LIMIT_REDIS_KEY_PREFIX",
-];
-/** The database identity: the web containers log in as the app role with IAM; the migration as the master user. */
-const WEB_DB_SETTINGS = ["DB_USER", "DB_IAM_AUTH"];
-const MIGRATION_DB_SETTINGS = ["DB_USER", "DB_APP_USER"];
-/** ... and secrets, injected by ECS from Secrets Manager (the master password to the migration only). */
-const SECRET_SETTINGS = ["SECRET_KEY", "REDIS_URL", "GEMINI_API_KEY", "QDRANT_API_KEY"];
-const MIGRATION_SECRET_SETTINGS = [...SECRET_SETTINGS, "DB_PASSWORD"];
 
 const byName = (list: Record<string, any>[]) => Object.fromEntries(list.map((e: any) => [e.name, e]));
 const arg = (command: string[], flag: string) => command[command.indexOf(flag) + 1];
@@ -65,16 +53,17 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(web.gunicornWorkers).toBe(workers);
   });
 
-  it.each(["web", "migration"])("puts every secret of the %s task in `secrets` and none in `environment`", (which) => {
-    const list = which === "web" ? [django, staticFiles] : [migrate];
-    const secretNames = which === "web" ? SECRET_SETTINGS : MIGRATION_SECRET_SETTINGS;
-    for (const container of list) {
-      const environment = container.environment.map((e: any) => e.name);
-      expect(environment).toEqual([...PLAIN_SETTINGS, ...(which === "web" ? WEB_DB_SETTINGS : MIGRATION_DB_SETTINGS)]);
-      expect(container.secrets.map((s: any) => s.name).sort()).toEqual([...secretNames].sort());
-      MIGRATION_SECRET_SETTINGS.forEach((s) => expect(environment).not.toContain(s));
-      for (const e of container.environment) expect(e.value).not.toMatch(/secretsmanager|:secret:/);
-    }
+  it.each([
+    ["django", () => django],
+    ["static-files", () => staticFiles],
+    ["migration", () => migrate],
+  ] as const)("gives the %s container exactly its variables of the contract, each secret in `secrets`", (name, container) => {
+    const c = container();
+    const contract = contractFor(name);
+    const extra = name === "django" ? Object.keys(appRateLimitEnvironment(stage.web.appRateLimits)) : [];
+    expect(c.environment.map((e: any) => e.name).sort()).toEqual([...contract.filter((v) => !v.secret).map((v) => v.name), ...extra].sort());
+    expect(c.secrets.map((s: any) => s.name).sort()).toEqual(contract.filter((v) => v.secret).map((v) => v.name).sort());
+    for (const e of c.environment) expect(e.value).not.toMatch(/secretsmanager|:secret:/);
     expect(nginx.secrets).toBeUndefined();
     expect(nginx.environment.map((e: any) => e.name).sort()).toEqual(["APP_DOMAIN", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
   });
@@ -88,6 +77,13 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(secrets.QDRANT_API_KEY.valueFrom).toBe(ARNS.qdrantKeySecret);
     expect(secrets.SECRET_KEY.valueFrom).toBe(createdSecretArns[0]);
     expect(secrets.GEMINI_API_KEY.valueFrom).toBe(createdSecretArns[1]);
+  });
+
+  it("gives each container only the secrets its command needs", () => {
+    const names = (c: any) => c.secrets.map((s: any) => s.name).sort();
+    expect(names(django)).toEqual(["GEMINI_API_KEY", "QDRANT_API_KEY", "REDIS_URL", "SECRET_KEY"]);
+    expect(names(staticFiles)).toEqual(["SECRET_KEY"]);
+    expect(names(migrate)).toEqual(["DB_PASSWORD", "SECRET_KEY"]);
   });
 
   it("gives the application its settings contract", () => {
@@ -118,6 +114,13 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
       RATE_LIMIT_REDIS_KEY_PREFIX: stage.web.appRateLimits.redisKeyPrefix,
       DB_USER: stage.database.appUsername,
       DB_IAM_AUTH: "True",
+      DATABASE_URL: `postgresql://${stage.database.appUsername}@${database.address}:5432/${stage.database.databaseName}?sslmode=require`,
+      STATIC_ROOT: stage.web.staticRoot,
+      HF_HOME: "/tmp/huggingface",
+      VECTOR_DB_URL: `http://${qdrant.host}:6333`,
+      SECURE_HSTS_SECONDS: "31536000",
+      AWS_STORAGE_BUCKET_NAME: expect.stringMatching(/^\$\{aws_s3_bucket\.web_media_bucket_/),
+      AWS_S3_REGION_NAME: stage.region,
     });
     expect(env.ALLOWED_HOSTS).not.toContain("*");
     expect(env.DB_USER).not.toBe(stage.database.masterUsername);
@@ -248,8 +251,11 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_task-policy").policy);
     const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith("ssmmessages:")).sort()).toEqual([
-      "kms:Decrypt", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "rds-db:connect",
+      "kms:Decrypt", "kms:Decrypt", "kms:GenerateDataKey", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents",
+      "rds-db:connect", "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject",
     ]);
+    const media = policy.Statement.filter((s: any) => s.Sid.startsWith("Media"));
+    for (const s of media) expect([s.Resource].flat().join()).toMatch(/aws_(s3_bucket\.web_media_bucket|kms_key\.web_media-key)/);
     expect(policy.Statement.find((s: any) => s.Action === "rds-db:connect").Resource).toBe(database.appConnectArn);
     expect(database.appConnectArn).toMatch(new RegExp(`:dbuser:[^/]+/${stage.database.appUsername}$`));
     expect(policy.Statement.find((s: any) => s.Sid === "ExecSessionLogs").Resource).toBe("${aws_cloudwatch_log_group.cluster_exec-logs_E9B630B6.arn}:*");
@@ -299,7 +305,7 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(env.DB_USER.value).toBe(stage.database.masterUsername);
     expect(env.DB_APP_USER.value).toBe(stage.database.appUsername);
     expect(env.DB_IAM_AUTH).toBeUndefined();
-    expect(migrate.environment.filter((e: any) => !e.name.startsWith("DB_"))).toEqual(django.environment.filter((e: any) => !e.name.startsWith("DB_")));
+    expect(env.DATABASE_URL.value).toBe(`postgresql://${stage.database.masterUsername}@${database.address}:5432/${stage.database.databaseName}?sslmode=require`);
     expect(django.image).toBe(`${stage.appImage.repository}:${stage.appImage.tag}`);
     expect(migration).toMatchObject({ family: `${stage.namePrefix}-migrate`, network_mode: "awsvpc" });
     expect(migration.task_role_arn).toBeUndefined();
@@ -311,7 +317,7 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(migration.execution_role_arn).not.toBe(taskDefinition.execution_role_arn);
     const policy = JSON.parse(resource(parsed, "aws_iam_role_policy", "web_migration-execution-policy").policy);
     const statements = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
-    expect([...statements.ReadSecrets.Resource].sort()).toEqual([...createdSecretArns, ARNS.dbSecret, ARNS.redisUrlSecret, ARNS.qdrantKeySecret].sort());
+    expect([...statements.ReadSecrets.Resource].sort()).toEqual([createdSecretArns[0], ARNS.dbSecret].sort());
     expect(statements.PullImages.Resource).toEqual([ecrRepositoryArn(stage.appImage.repository)]);
     expect(statements.WriteLogs.Resource).toMatch(/^\$\{aws_cloudwatch_log_group\.web_migrate-logs_[^.]+\.arn\}:\*$/);
     expect(parsed.output.migration_network_configuration.value).toEqual({

@@ -150,7 +150,7 @@ export function webFixture(stage: Stage, contextDirectory = tempNginxContext()):
     preventDestroy: stage.production,
   });
   const web = new DjangoService(stack, "web", {
-    namePrefix: stage.namePrefix, region: stage.region, web: stage.web, appImage: stage.appImage,
+    namePrefix: stage.namePrefix, region: stage.region, accountId: ACCOUNT, web: stage.web, appImage: stage.appImage,
     nginxImageUri: nginxImage.imageUri, nginxRepositoryArn: nginxImage.repository.arn,
     domainName: stage.domain.name, alternativeDomainNames: stage.domain.subjectAlternativeNames,
     vpcId: "vpc-1", vpcCidr: stage.network.vpcCidr, subnetIds: ["subnet-a", "subnet-b"], cluster,

@@ -63,6 +63,8 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_cloudwatch_log_group.web_nginx-logs_7150583C",
     "aws_cloudwatch_log_group.web_static-files-logs_0E097CBD",
     "aws_cloudwatch_log_group.web_migrate-logs_8CDB7CF1",
+    "aws_kms_key.web_media-key_37384FF4",
+    "aws_s3_bucket.web_media_bucket_6A56ADB1",
   ],
 };
 

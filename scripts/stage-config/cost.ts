@@ -18,7 +18,7 @@ import { HOURS_PER_MONTH, PRICE_REGION, PRICE_TABLE_MAX_AGE_DAYS, PRICES, PRICES
 
 /** Per-stage resources whose number does not depend on the config (counted in the synthesized stack by a test). */
 export const FIXED_COUNTS = {
-  kmsKeys: 9,
+  kmsKeys: 10,
   secrets: 5,
   alarms: 16,
   dashboards: 1,
