@@ -304,6 +304,16 @@ export class HttpsLoadBalancer extends Construct {
         // A wildcard and its apex share one validation record.
         allowOverwrite: true,
       });
+      // The iterator writes `tolist(<set>)`: before the certificate exists its validation options are
+      // unknown, and tolist() of such a set is wholly unknown, so `terraform plan` refuses a for_each
+      // over two or more names ("Invalid for_each argument"). Iterating the set itself keeps the
+      // keys, the domain names, known at plan time (the pattern in the AWS provider's
+      // aws_acm_certificate_validation documentation).
+      const certificateAddress = `${this.certificate.terraformResourceType}.${this.certificate.friendlyUniqueId}`;
+      validationRecords.addOverride(
+        "for_each",
+        `\${{ for dvo in ${certificateAddress}.domain_validation_options : dvo.domain_name => dvo }}`,
+      );
       this.certificateValidation = new AcmCertificateValidation(this, "certificate-validation", {
         certificateArn: this.certificate.arn,
         validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty("fqdn")),

@@ -323,6 +323,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const extra = {
     PATH: `${path.join(venv, "bin")}:${process.env.PATH ?? ""}`,
     PYTHONPATH: path.join(ROOT, "loadtest"),
+    PYTHONDONTWRITEBYTECODE: "1",
     LOADTEST_LLM_WAIT_MIN: String(options.llmWait.min),
     LOADTEST_LLM_WAIT_MAX: String(options.llmWait.max),
     LOADTEST_HEALTH_PATH: healthPath,
@@ -363,7 +364,7 @@ export async function main(args: readonly string[]): Promise<number> {
         ["-f", path.join(ROOT, "loadtest/locustfile.py"), "--headless", "--users", String(users), "--spawn-rate", String(users),
           "--run-time", `${options.durationSeconds}s`, "--stop-timeout", String(Math.ceil(options.llmWait.max) + 5),
           "--host", `http://127.0.0.1:${nginxPort}`, "--csv", csv, "--only-summary", "--loglevel", "WARNING"],
-        { env: { ...process.env, LOADTEST_HOST_HEADER: host }, encoding: "utf8", timeout: (options.durationSeconds + options.llmWait.max + 60) * 1000 },
+        { env: { ...process.env, LOADTEST_HOST_HEADER: host, PYTHONDONTWRITEBYTECODE: "1" }, encoding: "utf8", timeout: (options.durationSeconds + options.llmWait.max + 60) * 1000 },
       );
       if (locust.status !== 0 && !fs.existsSync(`${csv}_stats.csv`)) {
         throw new Error(`loadtest: locust failed (exit ${locust.status}):\n${(locust.stderr ?? "").slice(-4000)}`);
