@@ -349,6 +349,11 @@ const webSchema = z.strictObject({
     .default("1000:1000"),
   /** The app's settings.STATIC_ROOT: collectstatic writes there; the volume mounted there is what nginx serves. @default "/srv/static" */
   staticRoot: text(/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/, 'an absolute path such as "/srv/static"').default("/srv/static"),
+  /**
+   * The largest request body the application accepts (selections of up to 10,000 characters, file uploads):
+   * nginx's client_max_body_size, and whether the WAF's 8 KB body-size rule may block (docs/edge.md). @default 50
+   */
+  maxRequestBodyMiB: int(1, 1024).default(50),
   /** CPU architecture of the tasks; the app image must be built for it, the nginx image is. @default "X86_64" */
   cpuArchitecture: z.enum(["X86_64", "ARM64"], { error: 'must be "X86_64" or "ARM64"' }).default("X86_64"),
   /** Limits the app enforces itself in Redis (per session per minute, per IP per day), passed as environment. */

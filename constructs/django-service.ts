@@ -608,6 +608,9 @@ export class DjangoService extends Construct {
       portMappings: [{ containerPort: NGINX_PORT, protocol: "tcp" }],
       environment: [
         { name: "APP_DOMAIN", value: props.domainName },
+        // Every public name, as in ALLOWED_HOSTS and on the certificate.
+        { name: "APP_SERVER_NAMES", value: hosts.join(" ") },
+        { name: "CLIENT_MAX_BODY_SIZE", value: `${web.maxRequestBodyMiB}m` },
         { name: "VPC_CIDR", value: props.vpcCidr },
         { name: "HEALTH_CHECK_PATH", value: web.healthCheck.path },
       ],

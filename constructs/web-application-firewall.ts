@@ -36,6 +36,13 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesAnonymousIpList",
 ] as const;
 
+/**
+ * The most of a request body WAF inspects behind an Application Load Balancer, and the limit of the
+ * common rule set's SizeRestrictions_BODY rule: a larger body is blocked by that rule unless it is
+ * overridden to count. https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ */
+export const WAF_BODY_INSPECTION_BYTES = 8192;
+
 /** Headers never written to the WAF logs. */
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
@@ -60,6 +67,13 @@ export interface WebApplicationFirewallProps {
    * @default [] (everyone is rate-limited)
    */
   readonly rateLimitAllowlistCidrs?: readonly string[];
+  /**
+   * The largest request body the application accepts (the value nginx's client_max_body_size has too). Above
+   * WAF_BODY_INSPECTION_BYTES, the common rule set's SizeRestrictions_BODY rule only counts: WAF cannot see past
+   * that size on an ALB, and nginx enforces the limit exactly (413).
+   * @default WAF_BODY_INSPECTION_BYTES (the managed rule blocks larger bodies)
+   */
+  readonly maxRequestBodyBytes?: number;
   /** Retention of the WAF log group. */
   readonly logRetentionDays: number;
   /** KMS key encrypting the WAF log group. */
@@ -97,6 +111,10 @@ export class WebApplicationFirewall extends Construct {
     if (query && !/^\/\S*$/.test(query.pathPrefix)) {
       throw new Error(`WebApplicationFirewall ${id}: queryRateLimit.pathPrefix must be an absolute URL path, got "${query.pathPrefix}"`);
     }
+    const maxRequestBodyBytes = props.maxRequestBodyBytes ?? WAF_BODY_INSPECTION_BYTES;
+    if (!Number.isInteger(maxRequestBodyBytes) || maxRequestBodyBytes < 1) {
+      throw new Error(`WebApplicationFirewall ${id}: maxRequestBodyBytes must be a positive whole number, got ${maxRequestBodyBytes}`);
+    }
     const prefix = props.namePrefix;
     const metric = (name: string) => `${prefix}-${name}`;
 
@@ -131,7 +149,16 @@ export class WebApplicationFirewall extends Construct {
       name,
       priority,
       overrideAction: { none: {} },
-      statement: { managed_rule_group_statement: { vendor_name: "AWS", name } },
+      statement: {
+        managed_rule_group_statement: {
+          vendor_name: "AWS",
+          name,
+          // Bodies the application accepts must not be blocked for their size alone.
+          ...(name === "AWSManagedRulesCommonRuleSet" && maxRequestBodyBytes > WAF_BODY_INSPECTION_BYTES
+            ? { rule_action_override: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }] }
+            : {}),
+        },
+      },
       visibilityConfig: visibility(metric(name)),
     });
     const [ipReputation, ...others] = MANAGED_RULE_GROUPS;

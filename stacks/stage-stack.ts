@@ -200,6 +200,8 @@ export class StageStack extends TerraformStack {
       rateLimitPer5Minutes: stage.edge.wafRateLimitPer5Minutes,
       queryRateLimit: stage.edge.wafQueryRateLimit,
       rateLimitAllowlistCidrs: stage.edge.wafRateLimitAllowlistCidrs,
+      // One value for nginx's client_max_body_size and the WAF's body-size rule.
+      maxRequestBodyBytes: stage.web.maxRequestBodyMiB * 1024 * 1024,
       logRetentionDays: stage.logRetentionDays,
       logsKmsKeyArn: this.logsKey.key.arn,
     });

@@ -65,7 +65,7 @@ describe.each(STAGE_NAMES)("web service of %s", (stageName) => {
     expect(c.secrets.map((s: any) => s.name).sort()).toEqual(contract.filter((v) => v.secret).map((v) => v.name).sort());
     for (const e of c.environment) expect(e.value).not.toMatch(/secretsmanager|:secret:/);
     expect(nginx.secrets).toBeUndefined();
-    expect(nginx.environment.map((e: any) => e.name).sort()).toEqual(["APP_DOMAIN", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
+    expect(nginx.environment.map((e: any) => e.name).sort()).toEqual(["APP_DOMAIN", "APP_SERVER_NAMES", "CLIENT_MAX_BODY_SIZE", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
   });
 
   it("takes each secret from the right place (DB_PASSWORD, for the migration only: the password key of the RDS-managed secret)", () => {

@@ -185,6 +185,8 @@ export async function freePort(): Promise<number> {
 /** The environment the sidecar gets from the task definition in the test. */
 export interface SidecarEnv {
   readonly APP_DOMAIN: string;
+  readonly APP_SERVER_NAMES: string;
+  readonly CLIENT_MAX_BODY_SIZE: string;
   readonly VPC_CIDR: string;
   readonly HEALTH_CHECK_PATH: string;
 }

@@ -25,7 +25,13 @@ import {
   type RunningNginx,
 } from "../helpers/nginx";
 
-const ENV = { APP_DOMAIN: "faq.example.test", VPC_CIDR: "127.0.0.0/8", HEALTH_CHECK_PATH: "/health/" };
+const ENV = {
+  APP_DOMAIN: "faq.example.test",
+  APP_SERVER_NAMES: "faq.example.test www.faq.example.test",
+  VPC_CIDR: "127.0.0.0/8",
+  HEALTH_CHECK_PATH: "/health/",
+  CLIENT_MAX_BODY_SIZE: "50m",
+};
 const SECURITY_HEADERS = [
   "strict-transport-security",
   "x-content-type-options",
@@ -159,17 +165,18 @@ describe("nginx sidecar image (nginx/Dockerfile)", () => {
     expect(dockerfile.user).toBe("101");
   });
 
-  it("renders the templates into /tmp with only APP_DOMAIN, VPC_CIDR and HEALTH_CHECK_PATH", () => {
+  it("renders the templates into /tmp with only the sidecar's five variables", () => {
     expect(dockerfile.env.NGINX_ENVSUBST_OUTPUT_DIR).toBe("/tmp");
-    expect(sidecar!.envsubstNames.sort()).toEqual(["APP_DOMAIN", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
+    expect(sidecar!.envsubstNames.sort()).toEqual(["APP_DOMAIN", "APP_SERVER_NAMES", "CLIENT_MAX_BODY_SIZE", "HEALTH_CHECK_PATH", "VPC_CIDR"]);
   });
 });
 
 describe("nginx sidecar config, rendered", () => {
-  it("substitutes the three variables and leaves nginx's own $variables alone", () => {
+  it("substitutes the five variables and leaves nginx's own $variables alone", () => {
     const rendered = sidecar!.files.find((f) => f.imagePath === "/tmp/conf.d/app.conf");
     expect(rendered).toBeDefined();
-    expect(rendered!.production).toContain(`server_name ${ENV.APP_DOMAIN};`);
+    expect(rendered!.production).toContain(`server_name ${ENV.APP_SERVER_NAMES};`);
+    expect(rendered!.production).toContain(`client_max_body_size ${ENV.CLIENT_MAX_BODY_SIZE};`);
     expect(rendered!.production).toContain(`set_real_ip_from ${ENV.VPC_CIDR};`);
     expect(rendered!.production).toContain(`location = ${ENV.HEALTH_CHECK_PATH} {`);
     expect(rendered!.production).toContain("proxy_set_header Host $host;");
@@ -327,6 +334,12 @@ describe("nginx sidecar, running", () => {
     const [up] = seenFor(ENV.HEALTH_CHECK_PATH);
     expect(up.headers.host).toBe(ENV.APP_DOMAIN);
     expect(up.headers["x-forwarded-proto"]).toBe("https");
+  });
+
+  it("proxies every name of APP_SERVER_NAMES (the alternative names too) with its own Host", async () => {
+    const res = await request("/alt-name/", { headers: { Host: "www.faq.example.test" } });
+    expect(res.status).not.toBe(421);
+    expect(seenFor("/alt-name/").map((up) => up.headers.host)).toEqual(["www.faq.example.test"]);
   });
 
   it("proxies nothing else for an unknown Host (421)", async () => {

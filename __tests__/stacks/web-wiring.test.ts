@@ -2,7 +2,10 @@
  * The web service as wired in each stage: the real data tier, edge and Qdrant
  * constructs, not the stand-ins of the construct-level tests.
  */
+import * as fs from "fs";
 import { resource, resources, synthStage, STAGE_NAMES, validStages } from "../helpers/stages";
+import { renderSidecar, type SidecarEnv } from "../helpers/nginx";
+import { WAF_BODY_INSPECTION_BYTES } from "../../constructs/web-application-firewall";
 
 const WEB_SG = "${aws_security_group.web_security-group_7D897C8C.id}";
 
@@ -64,9 +67,35 @@ describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
     expect(env.DB_USER).not.toBe(stage.database.masterUsername);
     expect(Object.fromEntries(nginx.environment.map((e: any) => [e.name, e.value]))).toEqual({
       APP_DOMAIN: stage.domain.name,
+      APP_SERVER_NAMES: [stage.domain.name, ...stage.domain.subjectAlternativeNames].join(" "),
+      CLIENT_MAX_BODY_SIZE: `${stage.web.maxRequestBodyMiB}m`,
       VPC_CIDR: stage.network.vpcCidr,
       HEALTH_CHECK_PATH: stage.web.healthCheck.path,
     });
+  });
+
+  it("lets the WAF pass every body nginx accepts: one limit, read by both", () => {
+    // nginx's limit as its rendered config says it, in bytes.
+    const env = Object.fromEntries(nginx.environment.map((e: any) => [e.name, e.value]));
+    const sidecar = renderSidecar(env as unknown as SidecarEnv, 8080, 8000);
+    try {
+      const conf = sidecar.files.map((f) => f.production).join("\n");
+      const sizes = [...conf.matchAll(/client_max_body_size\s+(\d+)([kKmM]?);/g)];
+      expect(sizes).toHaveLength(1);
+      const unit = { "": 1, k: 1024, m: 1024 * 1024 }[sizes[0][2].toLowerCase() as "" | "k" | "m"];
+      const nginxBytes = Number(sizes[0][1]) * unit;
+      expect(nginxBytes).toBe(stage.web.maxRequestBodyMiB * 1024 * 1024);
+      const acl = resources(parsed, "aws_wafv2_web_acl")[0][1];
+      const common = acl.rule.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").statement.managed_rule_group_statement;
+      const overrides = common.rule_action_override ?? [];
+      if (nginxBytes > WAF_BODY_INSPECTION_BYTES) {
+        expect(overrides).toEqual([{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }]);
+      } else {
+        expect(overrides).toEqual([]);
+      }
+    } finally {
+      fs.rmSync(sidecar.prefix, { recursive: true, force: true });
+    }
   });
 
   it("wires load balancer -> nginx :8080 -> Gunicorn 127.0.0.1:8000, and admits only the ALB to the tasks", () => {
