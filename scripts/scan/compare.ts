@@ -10,8 +10,10 @@
  * --not-run aws_ says the rules whose ids start with aws_ did not run (the tflint AWS ruleset
  * could not be installed), so allowlist entries for them are not reported as stale.
  * Reads <results>/checkov-<stack>.json and <results>/tflint-<stack>.json for every stack
- * folder under --stacks. Exit code: 0 when every finding is allowlisted, 1 otherwise or when
- * a scanner reported an error, 2 when the allowlist itself is invalid.
+ * folder under --stacks. Exit code: 0 when every finding is allowlisted and every entry still
+ * matches one; 1 on a finding not allowlisted, a stale entry, a scanner error, a checkov parse
+ * error or a stack where checkov passed no check (it checked nothing); 2 when the allowlist
+ * itself is invalid.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -90,6 +92,9 @@ export function main(argv: readonly string[], log: (line: string) => void = (l) 
         const result = parseCheckov(output, stage, stack);
         passed[stage] = result.passed;
         findings.push(...result.failed);
+        // checkov exits 0 after a parse error and reports nothing for what it could not read.
+        if (result.parsingErrors > 0) toolErrors.push(`checkov [${stage}]: ${result.parsingErrors} parsing error(s) (see .tools/logs/checkov-${stage}.log)`);
+        if (result.passed === 0) toolErrors.push(`checkov [${stage}]: 0 passed checks: it checked nothing in ${stackFile}`);
       } else {
         const result = parseTflint(output, stage, stack, text);
         findings.push(...result.findings);
@@ -108,11 +113,13 @@ export function main(argv: readonly string[], log: (line: string) => void = (l) 
   );
   log(table(countsByStage(stages, passed, t)));
   for (const line of [...details(t), ...toolErrors.map((e) => `scanner error: ${e}`), ...o.notes.map((n) => `note: ${n}`)]) log(line);
-  const ok = t.unallowed.length === 0 && toolErrors.length === 0;
+  // A stale entry would silently allow a finding that comes back later: it must go when it stops matching.
+  const ok = t.unallowed.length === 0 && toolErrors.length === 0 && t.stale.length === 0;
   log(
     `scan: ${ok ? "OK" : "FAILED"} (${t.unallowed.length} finding(s) not allowlisted, ${t.allowed.length} allowlisted, ` +
       `${t.stale.length} stale entr${t.stale.length === 1 ? "y" : "ies"}, ${toolErrors.length} scanner error(s))`,
   );
+  if (t.stale.length > 0) log(`Remove the stale entries from ${o.allowlist} (the finding they allowed is gone), or fix what they should match.`);
   if (!ok && t.unallowed.length > 0) {
     log(`Fix the resources, or add an entry to ${o.allowlist} with check, resource, stage and a reason (a full sentence): see docs/guardrails.md.`);
   }

@@ -24,6 +24,8 @@ export interface ScanFinding {
 /** The checkov results of one stack. */
 export interface CheckovResult {
   readonly passed: number;
+  /** Files checkov could not parse (its summary's parsing_errors): what it could not check. */
+  readonly parsingErrors: number;
   readonly failed: ScanFinding[];
 }
 
@@ -81,16 +83,18 @@ function checkovReports(output: unknown): Json[] {
 export function parseCheckov(output: unknown, stage: string, stack: Json): CheckovResult {
   const index = indexStack(stack);
   let passed = 0;
+  let parsingErrors = 0;
   const failed: ScanFinding[] = [];
   for (const report of checkovReports(output)) {
     const results = report.results ?? {};
     passed += Array.isArray(results.passed_checks) ? results.passed_checks.length : Number(report.summary?.passed ?? report.passed ?? 0);
+    parsingErrors += Number(report.summary?.parsing_errors ?? report.parsing_errors ?? 0) || 0;
     for (const check of results.failed_checks ?? []) {
       const where = resolveCheckovResource(String(check.resource ?? ""), index);
       failed.push({ tool: "checkov", checkId: String(check.check_id), title: String(check.check_name ?? ""), stage, ...where });
     }
   }
-  return { passed, failed };
+  return { passed, parsingErrors, failed };
 }
 
 /**

@@ -43,13 +43,31 @@ describe("scan comparison", () => {
     expect(out).toContain("NOT ALLOWED  checkov CKV_AWS_338  [staging] aws_cloudwatch_log_group.logs_1 (staging/logs): retain a year");
   });
 
-  it("reports a stale entry without failing", () => {
+  it("fails on a stale entry, naming it", () => {
     const { code, out } = run([
       { check: "CKV_AWS_338", resource: "*", stage: "staging", reason },
       { check: "CKV_AWS_18", resource: "*", stage: "all", reason },
     ]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(out).toContain("stale allowlist entry (matches nothing; remove it): CKV_AWS_18 resource=* stage=all");
+    expect(out).toContain("scan: FAILED (0 finding(s) not allowlisted, 1 allowlisted, 1 stale entry, 0 scanner error(s))");
+  });
+
+  it("fails when checkov passed no check on a stack: it checked nothing", () => {
+    fs.writeFileSync(path.join(dir, "results", "checkov-production.json"), JSON.stringify({ passed: 0, failed: 0, skipped: 0, parsing_errors: 0, resource_count: 0 }));
+    const { code, out } = run([{ check: "CKV_AWS_338", resource: "logs", stage: "staging", reason }]);
+    expect(code).toBe(1);
+    expect(out).toContain(`scanner error: checkov [production]: 0 passed checks: it checked nothing in ${path.join(dir, "stacks", "production", "cdk.tf.json")}`);
+  });
+
+  it("fails when checkov reports parsing errors, even with checks passed elsewhere", () => {
+    fs.writeFileSync(
+      path.join(dir, "results", "checkov-production.json"),
+      JSON.stringify({ results: { passed_checks: [{}], failed_checks: [] }, summary: { passed: 1, failed: 0, parsing_errors: 1 } }),
+    );
+    const { code, out } = run([{ check: "CKV_AWS_338", resource: "logs", stage: "staging", reason }]);
+    expect(code).toBe(1);
+    expect(out).toContain("scanner error: checkov [production]: 1 parsing error(s)");
   });
 
   it("fails with 2 when an allowlist entry has no reason", () => {

@@ -37,8 +37,9 @@ describe("parseCheckov", () => {
 
   it("reads a list of reports (several frameworks) and a bare summary with nothing scanned", () => {
     expect(parseCheckov([checkovOutput, checkovOutput], "staging", stack).failed).toHaveLength(6);
-    expect(parseCheckov({ passed: 0, failed: 0, skipped: 0, parsing_errors: 0 }, "staging", stack)).toEqual({ passed: 0, failed: [] });
-    expect(parseCheckov([], "staging", stack)).toEqual({ passed: 0, failed: [] });
+    expect(parseCheckov({ passed: 0, failed: 0, skipped: 0, parsing_errors: 0 }, "staging", stack)).toEqual({ passed: 0, parsingErrors: 0, failed: [] });
+    expect(parseCheckov({ passed: 0, failed: 0, skipped: 0, parsing_errors: 1 }, "staging", stack)).toEqual({ passed: 0, parsingErrors: 1, failed: [] });
+    expect(parseCheckov([], "staging", stack)).toEqual({ passed: 0, parsingErrors: 0, failed: [] });
   });
 
   it("keeps checkov's name when the resource is unknown or ambiguous", () => {
