@@ -315,13 +315,30 @@ describe.each(STAGE_NAMES)("reference app under the synthesized environment of %
     }
   });
 
-  // The variable each container's command needs first; removing it must stop the process, naming it.
+  it("provides every variable the reference app requires, in each container (the app's own table, config/contract.py)", () => {
+    const required = JSON.parse(
+      spawnSync(path.join(venvBin, "python"), ["-c", "import json; from config.contract import REQUIRED; print(json.dumps(REQUIRED))"], {
+        cwd: REFERENCE_APP,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", PYTHONDONTWRITEBYTECODE: "1", DJANGO_SETTINGS_MODULE: "none" },
+      }).stdout,
+    ) as Record<string, string[]>;
+    expect(Object.keys(required).sort()).toEqual([...CONTRACT_CONTAINERS].sort());
+    for (const which of CONTRACT_CONTAINERS) {
+      const provided = [...byContract[which].environment.map((e) => e.name), ...(byContract[which].secrets ?? []).map((e) => e.name)];
+      expect({ which, missing: required[which].filter((name) => !provided.includes(name)) }).toEqual({ which, missing: [] });
+    }
+  });
+
+  // A sample per container (each run starts Python, a Gunicorn run a few hundred ms; the test above covers
+  // the whole table statically): removing a required variable must stop the process, naming it.
   const REMOVALS: [keyof typeof byContract, string][] = [
     ["static-files", "SECRET_KEY"],
-    ["static-files", "DATABASE_URL"],
+    ["static-files", "STATIC_ROOT"],
     ["migration", "DATABASE_URL"],
     ["django", "REDIS_URL"],
     ["django", "VECTOR_DB_URL"],
+    ["django", "GEMINI_API_KEY"],
   ];
   it.each(REMOVALS)("fails to start the %s container without %s, naming it", async (which, name) => {
     expect(contractFor(which).map((v) => v.name)).toContain(name);

@@ -36,6 +36,8 @@ describe.each(STAGE_NAMES)("web config of %s", (stageName) => {
       containerUser: "1000:1000",
       staticRoot: "/srv/static",
       cpuArchitecture: "X86_64",
+      maxRequestBodyMiB: 50,
+      ragSimilarityThreshold: 0.5,
     });
   });
 });
@@ -160,5 +162,20 @@ describe("web capacity checks", () => {
     expect(problemsOf((r) => (r.staging.web.latencyScaleOutP95Seconds = 9))).toEqual([
       "staging.web.latencyScaleOutP95Seconds: 9 must be below operations.alarms.targetResponseTimeP95Seconds (8) so tasks are added before the alarm; it is 9",
     ]);
+  });
+});
+
+describe("web config mistakes", () => {
+  it("fails when web.geminiModel is not a current model (a retired one), naming the field and the list", () => {
+    const problems = problemsOf((raw) => (raw.staging.web.geminiModel = "gemini-1.5-flash"));
+    expect(problems.join("\n")).toMatch(/staging\.web\.geminiModel: "gemini-1\.5-flash" is not a current Gemini model \(one of gemini-2\.5-flash/);
+  });
+
+  it("defaults GEMINI_MODEL and RAG_SIMILARITY_THRESHOLD when a stage leaves them out", () => {
+    const staging = validStages((raw) => {
+      delete raw.staging.web.geminiModel;
+      delete raw.staging.web.ragSimilarityThreshold;
+    }).find((s) => s.name === "staging")!;
+    expect(staging.web).toMatchObject({ geminiModel: "gemini-2.5-flash", ragSimilarityThreshold: 0.5 });
   });
 });

@@ -1,5 +1,5 @@
-import { TerraformStack } from "cdktf";
-import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WebApplicationFirewall } from "../../constructs/web-application-firewall";
+import { TerraformStack, Testing } from "cdktf";
+import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WAF_BODY_INSPECTION_BYTES, WebApplicationFirewall } from "../../constructs/web-application-firewall";
 import { resource, resources, synthEdited, synthStage, STAGE_NAMES, testApp, validStages } from "../helpers/stages";
 
 describe.each(STAGE_NAMES)("web application firewall of %s", (stageName) => {
@@ -123,5 +123,21 @@ describe("WebApplicationFirewall construct", () => {
     expect(make(9)).toThrow("WebApplicationFirewall waf: rateLimitPer5Minutes must be a whole number from 10 to 2000000000, got 9");
     expect(make(10.5)).toThrow("got 10.5");
     expect(make(10)).not.toThrow();
+  });
+
+  it("lets the common rule set's body-size rule block only when the largest accepted body fits in what WAF inspects", () => {
+    const commonRuleSet = (maxRequestBodyBytes?: number) => {
+      const stack = new TerraformStack(testApp(), "s");
+      new WebApplicationFirewall(stack, "waf", {
+        namePrefix: "t", accountId: "123456789012", region: "eu-west-1", resourceArn: "arn:alb", rateLimitPer5Minutes: 300,
+        logRetentionDays: 7, logsKmsKeyArn: "arn:key", maxRequestBodyBytes,
+      });
+      const acl = resources(JSON.parse(Testing.synth(stack)), "aws_wafv2_web_acl")[0][1];
+      return acl.rule.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").statement.managed_rule_group_statement;
+    };
+    expect(commonRuleSet().rule_action_override).toBeUndefined();
+    expect(commonRuleSet(WAF_BODY_INSPECTION_BYTES).rule_action_override).toBeUndefined();
+    expect(commonRuleSet(WAF_BODY_INSPECTION_BYTES + 1).rule_action_override).toEqual([{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }]);
+    expect(() => commonRuleSet(0)).toThrow("WebApplicationFirewall waf: maxRequestBodyBytes must be a positive whole number, got 0");
   });
 });
