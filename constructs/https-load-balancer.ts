@@ -182,7 +182,10 @@ export class HttpsLoadBalancer extends Construct {
   public readonly certificate?: AcmCertificate;
   /** The wait for its DNS validation, when `hostedZoneId` is given. */
   public readonly certificateValidation?: AcmCertificateValidation;
-  /** Alias records for the domain (A, and AAAA when dual-stack), when `hostedZoneId` is given. */
+  /**
+   * Alias records (A, and AAAA when dual-stack) for the domain and each subject alternative name, when
+   * `hostedZoneId` is given: every name on the certificate resolves to the load balancer.
+   */
   public readonly aliasRecords: Route53Record[];
   /** Bucket receiving the access logs (SSE-S3: ALB log delivery does not support KMS). */
   public readonly accessLogBucket: PrivateBucket;
@@ -321,14 +324,17 @@ export class HttpsLoadBalancer extends Construct {
       // Referencing the validation (not the certificate) makes the listener wait for it.
       this.certificateArn = this.certificateValidation.certificateArn;
 
-      this.aliasRecords = (ipv6 ? ["A", "AAAA"] : ["A"]).map(
-        (type) =>
-          new Route53Record(this, `alias-${type.toLowerCase()}`, {
-            zoneId: props.hostedZoneId!,
-            name: props.domainName,
-            type,
-            alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
-          }),
+      // The domain's records keep their original IDs; each alternative name's carry the name.
+      this.aliasRecords = [props.domainName, ...subjectAlternativeNames].flatMap((name, i) =>
+        (ipv6 ? ["A", "AAAA"] : ["A"]).map(
+          (type) =>
+            new Route53Record(this, i === 0 ? `alias-${type.toLowerCase()}` : `alias-${name}-${type.toLowerCase()}`, {
+              zoneId: props.hostedZoneId!,
+              name,
+              type,
+              alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
+            }),
+        ),
       );
     } else {
       this.certificateArn = props.certificateArn!;

@@ -68,13 +68,16 @@ describe.each(STAGE_NAMES)("edge of %s", (stageName) => {
     expect(https.depends_on).toEqual([`aws_acm_certificate_validation.${validationName}`]);
   });
 
-  it(`points the domain at the load balancer with alias records (${stage.edge.ipv6 ? "A and AAAA" : "A"})`, () => {
+  it(`points the domain and every alternative name at the load balancer with alias records (${stage.edge.ipv6 ? "A and AAAA" : "A"})`, () => {
     const aliases = resources(parsed, "aws_route53_record").filter(([, r]) => r.alias);
-    expect(aliases.map(([, r]) => r.type).sort()).toEqual(stage.edge.ipv6 ? ["A", "AAAA"] : ["A"]);
+    const types = stage.edge.ipv6 ? ["A", "AAAA"] : ["A"];
+    const names = [stage.domain.name, ...stage.domain.subjectAlternativeNames];
+    expect(aliases.map(([, r]) => `${r.name} ${r.type}`).sort()).toEqual(names.flatMap((n) => types.map((t) => `${n} ${t}`)).sort());
+    // The domain's own records keep their addresses.
+    expect(aliases.filter(([id]) => /^edge_alias-a{1,4}_/.test(id)).map(([, r]) => r.name)).toEqual(types.map(() => stage.domain.name));
     for (const [, r] of aliases) {
       expect(r).toMatchObject({
         zone_id: stage.domain.hostedZoneId,
-        name: stage.domain.name,
         alias: { name: "${aws_lb." + lbName + ".dns_name}", zone_id: "${aws_lb." + lbName + ".zone_id}", evaluate_target_health: true },
       });
     }
@@ -194,7 +197,9 @@ describe("HttpsLoadBalancer construct", () => {
     });
     expect(resource(s, "aws_route53_record", "certificate-validation-record").zone_id).toBe("Z0TEST");
     expect(resource(s, "aws_lb_listener", "https-listener").certificate_arn).toMatch(/aws_acm_certificate_validation\./);
-    expect(resources(s, "aws_route53_record").filter(([, r]) => r.alias).map(([, r]) => r.type)).toEqual(["A", "AAAA"]);
+    expect(resources(s, "aws_route53_record").filter(([, r]) => r.alias).map(([, r]) => `${r.name} ${r.type}`)).toEqual([
+      "app.example.com A", "app.example.com AAAA", "www.app.example.com A", "www.app.example.com AAAA",
+    ]);
   });
 
   it("uses a given certificate without issuing one or touching DNS", () => {

@@ -74,6 +74,18 @@ describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
     });
   });
 
+  it("uses one list of public names for the certificate, the DNS alias records, ALLOWED_HOSTS, CSRF and nginx", () => {
+    const cert = resources(parsed, "aws_acm_certificate")[0][1];
+    const names = [cert.domain_name, ...(cert.subject_alternative_names ?? [])];
+    expect(names).toEqual([stage.domain.name, ...stage.domain.subjectAlternativeNames]);
+    const aliasNames = [...new Set(resources(parsed, "aws_route53_record").filter(([, r]) => r.alias).map(([, r]) => r.name))];
+    expect(aliasNames).toEqual(names);
+    const env = Object.fromEntries([...django.environment, ...nginx.environment].map((e: any) => [e.name, e.value]));
+    expect(env.ALLOWED_HOSTS.split(",")).toEqual(names);
+    expect(env.CSRF_TRUSTED_ORIGINS.split(",")).toEqual(names.map((n) => `https://${n}`));
+    expect(env.APP_SERVER_NAMES.split(" ")).toEqual(names);
+  });
+
   it("lets the WAF pass every body nginx accepts: one limit, read by both", () => {
     // nginx's limit as its rendered config says it, in bytes.
     const env = Object.fromEntries(nginx.environment.map((e: any) => [e.name, e.value]));
