@@ -74,6 +74,18 @@ describe.each(STAGE_NAMES)("web service wiring of %s", (stageName) => {
     });
   });
 
+  it("points VECTOR_DB_URL and QDRANT_* at Qdrant's service-discovery name and the port its container listens on", () => {
+    const env = Object.fromEntries(django.environment.map((e: any) => [e.name, e.value]));
+    const discovery = resources(parsed, "aws_service_discovery_service")[0][1];
+    const namespace = resources(parsed, "aws_service_discovery_private_dns_namespace")[0][1];
+    expect(env.QDRANT_HOST).toBe(`${discovery.name}.${namespace.name}`);
+    const qdrantTask = resource(parsed, "aws_ecs_task_definition", "qdrant_task_");
+    const qdrantPorts = JSON.parse(qdrantTask.container_definitions).flatMap((c: any) => (c.portMappings ?? []).map((p: any) => p.containerPort));
+    expect(qdrantPorts).toContain(Number(env.QDRANT_PORT));
+    // No TLS on Qdrant's port inside the VPC (the API key travels in the private subnets only): http.
+    expect(env.VECTOR_DB_URL).toBe(`http://${env.QDRANT_HOST}:${env.QDRANT_PORT}`);
+  });
+
   it("uses one list of public names for the certificate, the DNS alias records, ALLOWED_HOSTS, CSRF and nginx", () => {
     const cert = resources(parsed, "aws_acm_certificate")[0][1];
     const names = [cert.domain_name, ...(cert.subject_alternative_names ?? [])];
