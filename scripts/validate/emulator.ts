@@ -213,10 +213,20 @@ export async function main(args: readonly string[]): Promise<number> {
         outcomes.push({ stack, plan: "ok", planSummary: summary, notes: [] });
         continue;
       }
-      const applied = tf(["apply", "-input=false", "-no-color", "-lock=false", "-parallelism=4", "plan.out"], dir, env, 1800);
-      const applyErrors = applied.status === 0 ? [] : errorLines(`${applied.stdout}\n${applied.stderr}`, 200);
-      const created = (applied.stdout.match(/: Creation complete after/g) ?? []).length;
-      process.stdout.write(`emulator-plan ${stack}: apply ${applied.status === 0 ? "ok" : "FAILED"} (${created} created${applyErrors.length ? `, ${applyErrors.length} error(s)` : ""})\n`);
+      // Some waits never end against an emulator (a certificate that is never issued): bounded.
+      const applyTimeout = Number(process.env.EMULATOR_APPLY_TIMEOUT_SECONDS ?? 600);
+      const applied = tf(["apply", "-input=false", "-no-color", "-lock=false", "-parallelism=8", "plan.out"], dir, env, applyTimeout);
+      const applyOutput = `${applied.stdout ?? ""}\n${applied.stderr ?? ""}`;
+      const applyErrors = applied.status === 0 ? [] : errorLines(applyOutput, 200);
+      const created = (applyOutput.match(/: Creation complete after/g) ?? []).length;
+      const timedOut = applied.error !== undefined || applied.signal !== null;
+      const pending = timedOut
+        ? [...new Set([...applyOutput.matchAll(/^(\S+): Still creating\.\.\./gm)].map((m) => m[1]))].filter((a) => !applyOutput.includes(`${a}: Creation complete`))
+        : [];
+      process.stdout.write(
+        `emulator-plan ${stack}: apply ${applied.status === 0 ? "ok" : timedOut ? `TIMED OUT after ${applyTimeout} s` : "FAILED"} ` +
+          `(${created} created${applyErrors.length ? `, ${applyErrors.length} error(s)` : ""}${pending.length ? `, still creating: ${pending.join(", ")}` : ""})\n`,
+      );
       for (const e of applyErrors) process.stdout.write(`  Error: ${e}\n`);
       const second = tf(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"], dir, env, 900);
       const secondState = second.status === 0 ? "no changes" : second.status === 2 ? "changes" : "failed";
