@@ -20,6 +20,7 @@ import type { Stage } from "../config/load";
 import { PrivateBucket } from "../constructs/private-bucket";
 import { StateBucketKey } from "../constructs/state-bucket-key";
 import { PROJECT } from "./stage-stack";
+import { TERRAFORM_REQUIRED_VERSION } from "./terraform-version";
 
 /**
  * Tag keys activated as cost allocation tags (once per account): the stage budgets filter on `Stage`;
@@ -45,8 +46,8 @@ export class StateBootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    // Same floor as the stage stacks (tflint's terraform_required_version).
-    this.addOverride("terraform.required_version", ">= 1.10.0");
+    // The same floor as the stage stacks, declared once (tflint's terraform_required_version).
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
 
     const byBucket = new Map<string, string>();
     const roleNames = new Map<string, string[]>();
