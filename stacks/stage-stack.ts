@@ -56,23 +56,23 @@ export class StageStack extends TerraformStack {
   public readonly cluster: ServiceCluster;
   /** SNS topic every alarm of the stage publishes to. */
   public readonly alarmTopic: AlarmTopic;
-  // --- data tier (issue 3) fields ---
+  // --- data tier fields ---
   /** RDS PostgreSQL 15 in the isolated subnets (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). */
   public readonly database: PostgresDatabase;
   /** ElastiCache Redis in the isolated subnets (REDIS_URL from `cache.urlSecretArn`). */
   public readonly cache: RedisCache;
 
-  // --- edge (issue 4) fields ---
+  // --- edge fields ---
   /** Internet-facing load balancer, listeners, certificate, DNS; services attach with `edge.attachTargetGroup`. */
   public readonly edge: HttpsLoadBalancer;
   /** WAF web ACL associated with the load balancer. */
   public readonly waf: WebApplicationFirewall;
 
-  // --- qdrant (issue 6) fields ---
+  // --- qdrant fields ---
   /** Qdrant: one ECS task on EFS, reachable as `qdrant.<namespace>`, backed up and snapshotted. */
   public readonly qdrant: QdrantService;
 
-  // --- web service (issue 5) fields ---
+  // --- web service fields ---
   /** The nginx sidecar's ECR repository and the image built from nginx/. */
   public readonly nginxImage: NginxImage;
   /** The Django web service: task and migration task definitions, service, autoscaling, roles, secrets. */
@@ -159,7 +159,7 @@ export class StageStack extends TerraformStack {
       email: stage.operations.alarmEmail,
     });
 
-    // --- data tier (issue 3) ---
+    // --- data tier ---
     // Where both data stores live, and the stage keys for their secrets and logs.
     const dataStore: DataStoreProps = {
       namePrefix: stage.namePrefix,
@@ -174,7 +174,7 @@ export class StageStack extends TerraformStack {
     this.database = new PostgresDatabase(this, "database", { ...dataStore, ...stage.database, preventDestroy: stage.production });
     this.cache = new RedisCache(this, "cache", { ...dataStore, ...stage.cache, preventDestroy: stage.production });
 
-    // --- edge (issue 4) ---
+    // --- edge ---
     this.edge = new HttpsLoadBalancer(this, "edge", {
       namePrefix: stage.namePrefix,
       accountId,
@@ -206,7 +206,7 @@ export class StageStack extends TerraformStack {
       logsKmsKeyArn: this.logsKey.key.arn,
     });
 
-    // --- qdrant (issue 6) ---
+    // --- qdrant ---
     this.qdrant = new QdrantService(this, "qdrant", {
       namePrefix: stage.namePrefix,
       accountId,
@@ -229,7 +229,7 @@ export class StageStack extends TerraformStack {
       preventDestroy: stage.production,
     });
 
-    // --- web service (issue 5) ---
+    // --- web service ---
     this.nginxImage = new NginxImage(this, "nginx-image", {
       repositoryName: `${stage.namePrefix}-nginx`,
       imagesRetained: stage.web.nginxImagesRetained,

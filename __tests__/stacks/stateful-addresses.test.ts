@@ -13,14 +13,14 @@ import { StateBootstrapStack } from "../../stacks/state-bootstrap-stack";
 import { testApp, validStages } from "../helpers/stages";
 
 const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
-  // foundation (issue 2)
+  // foundation
   foundation: [
     "aws_kms_key.logs-key_44F95A88",
     "aws_kms_key.secrets-key_83928A38",
     "aws_cloudwatch_log_group.network_flow-logs_D7C94307",
     "aws_kms_key.alarms_key_448A2D87",
   ],
-  // data tier (issue 3)
+  // data tier
   dataTier: [
     "aws_kms_key.database_key_CA7EEF20",
     "aws_db_parameter_group.database_parameter-group_33D396C4",
@@ -35,14 +35,14 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_secretsmanager_secret_version.cache_auth-token-secret-value_407FEB5B",
     "aws_secretsmanager_secret_version.cache_url-secret-value_011230AE",
   ],
-  // edge (issue 4)
+  // edge
   edge: [
     "aws_s3_bucket.edge_access-logs_bucket_63BF96C2",
     // Both configured stages issue their certificate (domain.hostedZoneId).
     "aws_acm_certificate.edge_certificate_4B15C2CA",
     "aws_cloudwatch_log_group.waf_log-group_B08BEF30",
   ],
-  // qdrant (issue 6)
+  // qdrant
   qdrant: [
     "aws_efs_file_system.qdrant_storage_file-system_B9EAAA58",
     "aws_efs_access_point.qdrant_storage_access-point_9497699B",
@@ -54,7 +54,7 @@ const STATEFUL_ADDRESSES: Record<string, readonly string[]> = {
     "aws_secretsmanager_secret.qdrant_api-key_54F9F446",
     "aws_cloudwatch_log_group.qdrant_logs_58064411",
   ],
-  // web service (issue 5)
+  // web service
   web: [
     "aws_secretsmanager_secret.web_secret-key_86D6D04B",
     "aws_secretsmanager_secret.web_gemini-api-key_6622D830",
