@@ -28,11 +28,25 @@ export function secretReadStatements(secretArns: readonly string[], kmsKeyArns: 
   ];
 }
 
-/** Execution-role statements pulling `image` when it lives in ECR (e.g. a pull-through cache); none otherwise. */
-export function ecrPullStatements(image: string): object[] {
-  if (!/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(image)) return [];
+/**
+ * Execution-role statements pulling the images that live in ECR (e.g. a pull-through cache);
+ * none when no image does. One pair for all the images: statement ids must be unique within
+ * a policy, so spreading this twice into one policy would be refused.
+ */
+export function ecrPullStatements(...images: readonly string[]): object[] {
+  if (!images.some((image) => /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//.test(image))) return [];
   return [
     { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
     { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
   ];
+}
+
+/** Trust policy letting an AWS service assume a role, only on behalf of this account (`aws:SourceAccount`). */
+export function assumedBy(service: string, accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
+    ],
+  });
 }

@@ -43,7 +43,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { suppress } from "../checks/suppress";
-import { ecrPullStatements, secretReadStatements } from "./iam-statements";
+import { assumedBy, ecrPullStatements, secretReadStatements } from "./iam-statements";
 
 /** The drill script; its text is the drill container's command. (From dist/constructs when compiled by scripts/run-ts.js.) */
 export const RESTORE_DRILL_SCRIPT_PATH = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")]
@@ -203,8 +203,7 @@ export class QdrantRestoreDrill extends Construct {
         Statement: [
           { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
           ...secretReadStatements([props.apiKeySecretArn], [props.secretsKmsKeyArn], props.region),
-          ...ecrPullStatements(props.qdrantImage),
-          ...ecrPullStatements(drillImage),
+          ...ecrPullStatements(props.qdrantImage, drillImage),
         ],
       }),
     });
@@ -396,14 +395,4 @@ export class QdrantRestoreDrill extends Construct {
     });
     new CloudwatchEventTarget(this, "failed-start-to-alarms", { rule: this.failedStartRule.name, arn: props.alarmTopicArn });
   }
-}
-
-/** Trust policy for an AWS service, limited to calls on behalf of this account. */
-function assumedBy(service: string, accountId: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } },
-    ],
-  });
 }

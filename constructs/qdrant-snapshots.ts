@@ -33,7 +33,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { EncryptionKey } from "./encryption-key";
 import { PrivateBucket } from "./private-bucket";
-import { ecrPullStatements, secretReadStatements } from "./iam-statements";
+import { assumedBy, ecrPullStatements, secretReadStatements } from "./iam-statements";
 import { DROP_ALL_CAPABILITIES } from "./container-capabilities";
 
 /** Pinned image of the trigger task: small, with sh and curl, runs as a non-root user (curl_user). */
@@ -328,19 +328,4 @@ export class QdrantSnapshots extends Construct {
       arn: props.alarmTopicArn,
     });
   }
-}
-
-/** Trust policy for an AWS service, limited to calls on behalf of this account. */
-function assumedBy(service: string, accountId: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  });
 }
