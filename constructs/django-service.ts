@@ -51,7 +51,7 @@ import { containerEnvironment, databaseUrl, type ContractValue } from "../config
 /** The stage's validated `web` section. */
 export type WebSettings = StageConfig["web"];
 
-/** Something owning a security group that clients are admitted to (the cross-branch `allowFrom` contract). */
+/** Something owning a security group that clients are admitted to (the data stores' and Qdrant's `allowFrom`). */
 export interface AdmitsClients {
   /** Its security group. */
   readonly securityGroup: { readonly id: string };
@@ -95,7 +95,7 @@ export interface QdrantEndpoint extends AdmitsClients {
   readonly tls?: boolean;
 }
 
-/** Options of `attachTargetGroup` (the cross-branch HttpsLoadBalancer contract). */
+/** Options of `attachTargetGroup` (what HttpsLoadBalancer takes). */
 export interface TargetGroupAttachment {
   readonly targetSecurityGroupId: string;
   readonly port: number;
@@ -187,7 +187,7 @@ export const SECRET_KEY_VERSION = 1;
 export const NGINX_PORT = 8080;
 /** Gunicorn's loopback port, reachable only from inside the task. */
 export const GUNICORN_PORT = 8000;
-/** Where nginx serves /static/ from (the cross-branch nginx contract). */
+/** Where nginx serves /static/ from: nginx/'s config and the static volume's mount point in the nginx container. */
 export const NGINX_STATIC_PATH = "/srv/static";
 /** The nginx unprivileged image's user. */
 export const NGINX_USER = "101:101";
