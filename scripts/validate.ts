@@ -4,7 +4,8 @@
  * (scripts/validate/selftest.ts).
  */
 import * as path from "path";
-import { main, ROOT } from "./validate/validate";
+import { REPO_ROOT as ROOT } from "./repo-root";
+import { main } from "./validate/validate";
 import { selftest } from "./validate/selftest";
 
 const args = process.argv.slice(2);

@@ -15,14 +15,10 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { REPO_ROOT } from "../../scripts/repo-root";
 
-/** The nginx/ folder of this repository (found upwards: this file also runs compiled, from dist/). */
-export const NGINX_DIR = (() => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return path.join(dir, "nginx");
-  }
-  throw new Error(`no package.json above ${__dirname}`);
-})();
+/** The nginx/ folder of this repository. */
+export const NGINX_DIR = path.join(REPO_ROOT, "nginx");
 
 /** Printed when nginx is missing: the test fails with it, it never skips. */
 export const INSTALL_HINT =

@@ -27,19 +27,14 @@ import * as path from "path";
 import { capacityPlan } from "../../config/capacity";
 import { loadStages, type Stage } from "../../config/load";
 import { stages } from "../../config/stages";
+import { REPO_ROOT as ROOT } from "../repo-root";
 import { findNginx, freePort, INSTALL_HINT, renderSidecar, startNginx, testConfig, type SidecarEnv } from "../../__tests__/helpers/nginx";
 
-const ROOT = findRoot(__dirname);
 /** The owners' targets: p95 of answers and error rate. */
 export const P95_TARGET_SECONDS = 6;
 export const ERROR_RATE_TARGET = 0.01;
 /** The stand-in's answer endpoint (loadtest/standin_app.py and loadtest/locustfile.py use it too). */
 const ANSWER_PATH = "/api/answer/";
-
-function findRoot(dir: string): string {
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if (fs.existsSync(path.join(d, "package.json"))) return d;
-  throw new Error(`loadtest: no package.json above ${dir}`);
-}
 
 /** One Locust run at a fixed number of users. */
 export interface RunResult {

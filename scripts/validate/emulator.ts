@@ -23,7 +23,8 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { chooseProviders, cliConfig, mirrorBuilds, ROOT } from "./validate";
+import { REPO_ROOT as ROOT } from "../repo-root";
+import { chooseProviders, cliConfig, mirrorBuilds } from "./validate";
 
 /** AWS provider endpoint keys of every service our stacks call. */
 export const ENDPOINT_SERVICES = [

@@ -15,11 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-export const ROOT = (() => {
-  for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) if (fs.existsSync(path.join(d, "package.json"))) return d;
-  throw new Error(`validate: no package.json above ${__dirname}`);
-})();
+import { REPO_ROOT as ROOT } from "../repo-root";
 
 /** A provider build in the mirror: registry.terraform.io/<namespace>/<type>/<version>/<os>_<arch>/. */
 export interface MirrorBuild {
